@@ -1,0 +1,15 @@
+package io.larder.spi;
+
+/**
+ * Visits a live entry without copying it, see {@link StorageEngine#read}. Runs while the engine
+ * holds the entry (a read lock or a read transaction), so it must be short and must not call the
+ * engine.
+ *
+ * @param <R> what the reader makes of the entry
+ */
+@FunctionalInterface
+public interface EntryReader<R> {
+
+    /** Reads the entry; the view is valid only during this call. */
+    R read(EntryView view);
+}
