@@ -21,9 +21,15 @@ public final class BenchmarkMain {
     private BenchmarkMain() {
     }
 
-    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException, IOException {
+        CommandLineOptions commandLine = new CommandLineOptions(args);
+        if (commandLine.shouldHelp() || commandLine.shouldList() || commandLine.shouldListWithParams()
+                || commandLine.shouldListProfilers() || commandLine.shouldListResultFormats()) {
+            org.openjdk.jmh.Main.main(args);
+            return;
+        }
         Options options = new OptionsBuilder()
-                .parent(new CommandLineOptions(args))
+                .parent(commandLine)
                 .jvmArgsAppend(forkFlags())
                 .build();
         new Runner(options).run();
