@@ -1,0 +1,131 @@
+package io.larder.engine.lmdb;
+
+import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.util.Comparator;
+import jnr.ffi.Pointer;
+import org.lmdbjava.BufferProxy;
+import sun.misc.Unsafe;
+
+/**
+ * Direct {@link ByteBuffer}s pointed at LMDB's memory without any JVM flag.
+ *
+ * <p>lmdbjava's own {@code ByteBufferProxy} (both variants) calls {@code setAccessible} on
+ * {@code java.nio.Buffer.address} and casts to {@code sun.nio.ch.DirectBuffer}, which on JDK 17+
+ * needs {@code --add-opens java.base/java.nio} and {@code --add-exports java.base/sun.nio.ch}. This
+ * proxy does the same job through {@code sun.misc.Unsafe}, which the {@code jdk.unsupported} module
+ * opens to everyone: it only takes field offsets (no {@code setAccessible} on {@code java.base}) and
+ * re-points a reused buffer's address and capacity, so a read allocates nothing.
+ *
+ * <p>JDK 24+ prints a one-time warning that a {@code sun.misc.Unsafe} memory method was called
+ * (lmdbjava's jnr-ffi does the same); {@code --sun-misc-unsafe-memory-access=allow} silences it.
+ */
+final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
+
+    /** The one instance; stateless. */
+    static final FlagFreeBufferProxy INSTANCE = new FlagFreeBufferProxy();
+
+    private static final Unsafe UNSAFE;
+    private static final long ADDRESS_OFFSET;
+    private static final long CAPACITY_OFFSET;
+
+    static {
+        try {
+            Field theUnsafe = Unsafe.class.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            UNSAFE = (Unsafe) theUnsafe.get(null);
+            ADDRESS_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            CAPACITY_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("capacity"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError("cannot reach sun.misc.Unsafe or java.nio.Buffer's fields, "
+                    + "which the LMDB engine needs to view LMDB's memory: " + e);
+        }
+    }
+
+    private static final Comparator<ByteBuffer> UNSIGNED = FlagFreeBufferProxy::compareUnsigned;
+
+    private FlagFreeBufferProxy() {
+    }
+
+    /** The native address of a direct buffer's position. */
+    static long address(ByteBuffer buffer) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("LMDB reads and writes need direct buffers");
+        }
+        return UNSAFE.getLong(buffer, ADDRESS_OFFSET) + buffer.position();
+    }
+
+    /**
+     * Points {@code buffer} at {@code size} bytes of native memory at {@code address}, positioned at
+     * 0. The buffer must be one this engine owns (never a caller's), since its old memory is not
+     * freed by this and stays owned by the buffer's cleaner.
+     */
+    static ByteBuffer pointAt(ByteBuffer buffer, long address, int size) {
+        UNSAFE.putLong(buffer, ADDRESS_OFFSET, address);
+        UNSAFE.putInt(buffer, CAPACITY_OFFSET, size);
+        buffer.clear();
+        return buffer;
+    }
+
+    @Override
+    protected ByteBuffer allocate() {
+        return ByteBuffer.allocateDirect(0);
+    }
+
+    @Override
+    protected void deallocate(ByteBuffer buffer) {
+        // Nothing pooled: transactions, and their buffers, are themselves pooled by the engine.
+    }
+
+    @Override
+    protected byte[] getBytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    @Override
+    protected Comparator<ByteBuffer> getSignedComparator() {
+        return UNSIGNED;
+    }
+
+    @Override
+    protected Comparator<ByteBuffer> getUnsignedComparator() {
+        return UNSIGNED;
+    }
+
+    @Override
+    protected Pointer in(ByteBuffer buffer, Pointer ptr) {
+        return in(buffer, buffer.remaining(), ptr);
+    }
+
+    @Override
+    protected Pointer in(ByteBuffer buffer, int size, Pointer ptr) {
+        long struct = ptr.address();
+        UNSAFE.putLong(struct + STRUCT_FIELD_OFFSET_SIZE, size);
+        UNSAFE.putLong(struct + STRUCT_FIELD_OFFSET_DATA, address(buffer));
+        return null;
+    }
+
+    @Override
+    protected ByteBuffer out(ByteBuffer buffer, Pointer ptr) {
+        long struct = ptr.address();
+        return pointAt(buffer, UNSAFE.getLong(struct + STRUCT_FIELD_OFFSET_DATA),
+                (int) UNSAFE.getLong(struct + STRUCT_FIELD_OFFSET_SIZE));
+    }
+
+    /** LMDB's default key order: unsigned bytes, then length. */
+    static int compareUnsigned(ByteBuffer a, ByteBuffer b) {
+        int n = Math.min(a.remaining(), b.remaining());
+        int pa = a.position();
+        int pb = b.position();
+        for (int i = 0; i < n; i++) {
+            int c = Byte.toUnsignedInt(a.get(pa + i)) - Byte.toUnsignedInt(b.get(pb + i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return a.remaining() - b.remaining();
+    }
+}

@@ -1,0 +1,131 @@
+package io.larder.engine.lmdb;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The layout of a record in the entries database: a header, the full encoded key when the LMDB key
+ * is a digest (see {@link StoredKey}), then the value. Big-endian.
+ *
+ * <pre>
+ *  0  u8   header format ({@value #HEADER_FORMAT})
+ *  1  u8   header length in bytes ({@value #HEADER_LENGTH} in this format)
+ *  2  u16  full key length, 0 when the LMDB key is the encoded key
+ *  4  i32  flags
+ *  8  i64  version
+ * 16  i64  expiresAt (0 = never)
+ * 24  i64  storedAt
+ * 32  ...  full key, then value
+ * </pre>
+ *
+ * Readers skip {@code header length} bytes, so a later format can append fields (a stale mark, a
+ * lease, tags) without moving anything this format reads.
+ */
+final class Record {
+
+    static final int HEADER_FORMAT = 1;
+    static final int HEADER_LENGTH = 32;
+
+    private static final int FORMAT = 0;
+    private static final int LENGTH = 1;
+    private static final int KEY_LENGTH = 2;
+    private static final int FLAGS = 4;
+    private static final int VERSION = 8;
+    private static final int EXPIRES_AT = 16;
+    private static final int STORED_AT = 24;
+
+    private Record() {
+    }
+
+    /** Bytes a record takes. */
+    static int size(int fullKeyLength, int valueLength) {
+        return HEADER_LENGTH + fullKeyLength + valueLength;
+    }
+
+    /** Writes a header at {@code dst}'s position 0. */
+    static void writeHeader(ByteBuffer dst, int fullKeyLength, int flags, long version, long expiresAt,
+            long storedAt) {
+        dst.put(FORMAT, (byte) HEADER_FORMAT)
+                .put(LENGTH, (byte) HEADER_LENGTH)
+                .putShort(KEY_LENGTH, (short) fullKeyLength)
+                .putInt(FLAGS, flags)
+                .putLong(VERSION, version)
+                .putLong(EXPIRES_AT, expiresAt)
+                .putLong(STORED_AT, storedAt);
+    }
+
+    static int headerLength(ByteBuffer record) {
+        return Byte.toUnsignedInt(record.get(LENGTH));
+    }
+
+    static int fullKeyLength(ByteBuffer record) {
+        return Short.toUnsignedInt(record.getShort(KEY_LENGTH));
+    }
+
+    static int flags(ByteBuffer record) {
+        return record.getInt(FLAGS);
+    }
+
+    static long version(ByteBuffer record) {
+        return record.getLong(VERSION);
+    }
+
+    static long expiresAt(ByteBuffer record) {
+        return record.getLong(EXPIRES_AT);
+    }
+
+    static long storedAt(ByteBuffer record) {
+        return record.getLong(STORED_AT);
+    }
+
+    /** Offset of the full key (meaningful only when its length is not 0). */
+    static int fullKeyOffset(ByteBuffer record) {
+        return headerLength(record);
+    }
+
+    /** Offset of the value. */
+    static int valueOffset(ByteBuffer record) {
+        return headerLength(record) + fullKeyLength(record);
+    }
+
+    /** Length of the value. */
+    static int valueLength(ByteBuffer record) {
+        return record.limit() - valueOffset(record);
+    }
+
+    /** Changes the expiry of a record in a writable copy. */
+    static void setExpiresAt(ByteBuffer record, long expiresAt) {
+        record.putLong(EXPIRES_AT, expiresAt);
+    }
+
+    /** Whether {@code record}'s full key (or, for short keys, the LMDB key) is {@code encoded}. */
+    static boolean keyMatches(ByteBuffer record, byte[] encoded) {
+        int n = fullKeyLength(record);
+        if (n == 0) {
+            return true; // the LMDB key is the encoded key, which LMDB matched exactly
+        }
+        if (n != encoded.length) {
+            return false;
+        }
+        int at = fullKeyOffset(record);
+        for (int i = 0; i < n; i++) {
+            if (record.get(at + i) != encoded[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The full encoded key of a record stored under {@code lmdbKey}. */
+    static byte[] fullKey(ByteBuffer record, ByteBuffer lmdbKey) {
+        int n = fullKeyLength(record);
+        byte[] key;
+        if (n == 0) {
+            key = new byte[lmdbKey.remaining()];
+            lmdbKey.duplicate().get(key);
+        } else {
+            key = new byte[n];
+            record.get(fullKeyOffset(record), key);
+        }
+        return key;
+    }
+}
