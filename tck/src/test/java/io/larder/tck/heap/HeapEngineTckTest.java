@@ -1,9 +1,9 @@
 package io.larder.tck.heap;
 
-import io.larder.tck.OperationsTck;
+import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
 
-class HeapEngineTckTest implements OperationsTck {
+class HeapEngineTckTest implements LarderTck {
 
     @Override
     public TckEngineFactory factory() {
