@@ -51,7 +51,9 @@ import org.lmdbjava.Txn;
  * <ul>
  *   <li>{@code entries}: {@link StoredKey stored key} → {@link Record record} (header, full key when
  *       the LMDB key is a digest, value).</li>
- *   <li>{@code byVersion}: version (8 bytes, big-endian) → stored key: the eviction order.</li>
+ *   <li>{@code byAge}: queuedAt (8 bytes, big-endian) → stored key: the eviction queue, oldest
+ *       first. An entry joins it at its version when written, and again at a fresh number when
+ *       eviction finds it was read since it last joined (a second chance, as in CLOCK).</li>
  *   <li>{@code byExpiry}: expiresAt, version (16 bytes) → stored key, for entries that expire: what
  *       the sweeper walks.</li>
  *   <li>{@code meta}: {@code format} → the store format ({@value #STORE_FORMAT}), and
@@ -65,8 +67,10 @@ import org.lmdbjava.Txn;
  * <h2>Capacity</h2>
  * {@code capacity} is LMDB's map size, the most the data file can grow to. When the pages the
  * databases use pass {@value #EVICT_ABOVE_PERCENT}% of it, a write evicts expired entries, then the
- * oldest-written (lowest version) entries, until use is back under {@value #EVICT_TO_PERCENT}%, at
- * most {@value #MAX_BATCH} per transaction. The rest of the map is LMDB's copy-on-write headroom; if
+ * entries at the head of the eviction queue, until use is back under {@value #EVICT_TO_PERCENT}%, at
+ * most {@value #MAX_BATCH} per transaction. An entry read (or touched) through this process since it
+ * joined the queue is not evicted but sent to the back once: reads are recorded in memory (a bit per
+ * version hash), since a read transaction cannot write. Reads by other processes do not count. The rest of the map is LMDB's copy-on-write headroom; if
  * a write still meets {@code MDB_MAP_FULL}, it evicts harder in separate transactions and retries.
  *
  * <h2>Reads</h2>
@@ -81,6 +85,8 @@ public final class LmdbEngine implements StorageEngine {
     static final int EVICT_TO_PERCENT = 75;
     /** Most entries one transaction sweeps or evicts, so none holds the write lock for long. */
     static final int MAX_BATCH = 1000;
+    /** log2 of the number of read marks kept in memory for eviction's second chance. */
+    static final int READ_MARK_BITS = 18;
 
     private static final String NAME = "lmdb";
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
@@ -91,7 +97,7 @@ public final class LmdbEngine implements StorageEngine {
     private final Clock clock;
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> entries;
-    private final Dbi<ByteBuffer> byVersion;
+    private final Dbi<ByteBuffer> byAge;
     private final Dbi<ByteBuffer> byExpiry;
     private final Dbi<ByteBuffer> meta;
     private final ReaderPool readers;
@@ -99,6 +105,7 @@ public final class LmdbEngine implements StorageEngine {
     private final long evictAbove;
     private final long evictTo;
 
+    private final byte[] readMarks = new byte[1 << READ_MARK_BITS];
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -109,7 +116,7 @@ public final class LmdbEngine implements StorageEngine {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ByteBuffer key = direct(StoredKey.MAX_LMDB_KEY);
     private final ByteBuffer victim = direct(StoredKey.MAX_LMDB_KEY);
-    private final ByteBuffer versionKey = direct(8);
+    private final ByteBuffer ageKey = direct(8);
     private final ByteBuffer expiryKey = direct(16);
     private final ByteBuffer number = direct(8);
     // Never changed after construction, so readers may share it too.
@@ -125,7 +132,7 @@ public final class LmdbEngine implements StorageEngine {
         this.env = env;
         this.meta = dbis[0];
         this.entries = dbis[1];
-        this.byVersion = dbis[2];
+        this.byAge = dbis[2];
         this.byExpiry = dbis[3];
         this.readers = new ReaderPool(env, NAME, settings.maxReaders());
         this.evictAbove = settings.capacity() / 100 * EVICT_ABOVE_PERCENT;
@@ -214,7 +221,7 @@ public final class LmdbEngine implements StorageEngine {
             }
             Dbi<ByteBuffer>[] dbis = new Dbi[] {meta,
                 env.openDbi(txn, bytes("entries"), null, false, DbiFlags.MDB_CREATE),
-                env.openDbi(txn, bytes("byVersion"), null, false, DbiFlags.MDB_CREATE),
+                env.openDbi(txn, bytes("byAge"), null, false, DbiFlags.MDB_CREATE),
                 env.openDbi(txn, bytes("byExpiry"), null, false, DbiFlags.MDB_CREATE)};
             txn.commit();
             return dbis;
@@ -251,6 +258,7 @@ public final class LmdbEngine implements StorageEngine {
         try {
             if (r.find(entries, key, clock.millis())) {
                 hits.increment();
+                markRead(r.version());
                 return reader.read(r);
             }
             expired = r.sawExpired;
@@ -271,6 +279,7 @@ public final class LmdbEngine implements StorageEngine {
         try {
             if (r.find(entries, key, clock.millis())) {
                 hits.increment();
+                markRead(r.version());
                 int n = r.valueLength();
                 if (n <= dst.remaining()) {
                     dst.put(r.value());
@@ -310,6 +319,7 @@ public final class LmdbEngine implements StorageEngine {
             // read or remove, but a store replaces it.
             boolean mine = occupied && (fullKey == null || Record.keyMatches(record, fullKey));
             long oldVersion = occupied ? Record.version(record) : 0;
+            long oldQueuedAt = occupied ? Record.queuedAt(record) : 0;
             long oldExpiresAt = occupied ? Record.expiresAt(record) : 0;
             Entry current = mine && Expiry.isLive(oldExpiresAt, now) ? entryOf(record) : null;
             ComputeAction action = Objects.requireNonNull(function.apply(current),
@@ -318,26 +328,29 @@ public final class LmdbEngine implements StorageEngine {
             switch (action.kind()) {
                 case KEEP:
                     if (expired) {
-                        removeExpired(txn, oldVersion, oldExpiresAt);
+                        removeExpired(txn, oldQueuedAt, oldVersion, oldExpiresAt);
+                    } else if (current != null) {
+                        markRead(oldVersion);
                     }
                     return current;
                 case REMOVE:
                     if (mine) {
-                        removeEntry(txn, oldVersion, oldExpiresAt);
+                        removeEntry(txn, oldQueuedAt, oldVersion, oldExpiresAt);
                         expiredInTxn += expired ? 1 : 0;
                     }
                     return null;
                 case TOUCH:
                     if (current == null) {
                         if (expired) {
-                            removeExpired(txn, oldVersion, oldExpiresAt);
+                            removeExpired(txn, oldQueuedAt, oldVersion, oldExpiresAt);
                         }
                         return null;
                     }
                     long touchedAt = action.expiry().expiresAt(now);
-                    putRecord(txn, fullKey, current.value(), 0, current.value().length, current.flags(),
-                            current.version(), touchedAt, current.storedAt());
+                    putRecord(txn, fullKey, ByteBuffer.wrap(current.value()), current.flags(), current.version(),
+                            touchedAt, current.storedAt(), oldQueuedAt);
                     reindexExpiry(txn, current.version(), oldExpiresAt, touchedAt);
+                    markRead(oldVersion);
                     return new Entry(current.value(), current.version(), touchedAt, current.flags(),
                             current.storedAt());
                 case STORE:
@@ -345,7 +358,7 @@ public final class LmdbEngine implements StorageEngine {
                     Checks.valueSize(value.length, settings.maxValueSize());
                     long expiresAt = action.expiry().expiresAt(now);
                     long version = store(txn, fullKey, ByteBuffer.wrap(value), action.flags(), expiresAt, now,
-                            occupied, oldVersion, oldExpiresAt);
+                            occupied, oldQueuedAt, oldVersion, oldExpiresAt);
                     expiredInTxn += expired ? 1 : 0;
                     return new Entry(value.clone(), version, expiresAt, action.flags(), now);
                 default:
@@ -369,9 +382,10 @@ public final class LmdbEngine implements StorageEngine {
             ByteBuffer record = entries.get(txn, this.key);
             boolean found = record != null;
             long oldVersion = found ? Record.version(record) : 0;
+            long oldQueuedAt = found ? Record.queuedAt(record) : 0;
             long oldExpiresAt = found ? Record.expiresAt(record) : 0;
             expiredInTxn += found && !Expiry.isLive(oldExpiresAt, now) ? 1 : 0;
-            return store(txn, fullKey, value, flags, expiresAt, now, found, oldVersion, oldExpiresAt);
+            return store(txn, fullKey, value, flags, expiresAt, now, found, oldQueuedAt, oldVersion, oldExpiresAt);
         });
     }
 
@@ -382,16 +396,16 @@ public final class LmdbEngine implements StorageEngine {
 
     /** Writes a new version of the entry under {@link #key}, replacing the indexes of an old one. */
     private long store(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long expiresAt, long now,
-            boolean replacing, long oldVersion, long oldExpiresAt) {
+            boolean replacing, long oldQueuedAt, long oldVersion, long oldExpiresAt) {
         long version = nextVersion(txn);
         if (replacing) {
-            byVersion.delete(txn, versionKey(oldVersion));
+            byAge.delete(txn, ageKey(oldQueuedAt));
             if (oldExpiresAt != 0) {
                 byExpiry.delete(txn, expiryKey(oldExpiresAt, oldVersion));
             }
         }
-        putRecord(txn, fullKey, value, flags, version, expiresAt, now);
-        byVersion.put(txn, versionKey(version), key);
+        putRecord(txn, fullKey, value, flags, version, expiresAt, now, version);
+        byAge.put(txn, ageKey(version), key);
         if (expiresAt != 0) {
             byExpiry.put(txn, expiryKey(expiresAt, version), key);
         }
@@ -399,20 +413,15 @@ public final class LmdbEngine implements StorageEngine {
     }
 
     private void putRecord(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long version,
-            long expiresAt, long storedAt) {
+            long expiresAt, long storedAt, long queuedAt) {
         int keyLength = fullKey == null ? 0 : fullKey.length;
         int valueLength = value.remaining();
         ByteBuffer record = entries.reserve(txn, key, Record.size(keyLength, valueLength));
-        Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt);
+        Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt, queuedAt);
         if (fullKey != null) {
             record.put(Record.HEADER_LENGTH, fullKey);
         }
         record.put(Record.HEADER_LENGTH + keyLength, value, value.position(), valueLength);
-    }
-
-    private void putRecord(Txn<ByteBuffer> txn, byte[] fullKey, byte[] value, int from, int length, int flags,
-            long version, long expiresAt, long storedAt) {
-        putRecord(txn, fullKey, ByteBuffer.wrap(value, from, length), flags, version, expiresAt, storedAt);
     }
 
     private long nextVersion(Txn<ByteBuffer> txn) {
@@ -436,22 +445,22 @@ public final class LmdbEngine implements StorageEngine {
     }
 
     /** Removes the entry under {@link #key} and its index entries. */
-    private void removeEntry(Txn<ByteBuffer> txn, long version, long expiresAt) {
+    private void removeEntry(Txn<ByteBuffer> txn, long queuedAt, long version, long expiresAt) {
         entries.delete(txn, key);
-        byVersion.delete(txn, versionKey(version));
+        byAge.delete(txn, ageKey(queuedAt));
         if (expiresAt != 0) {
             byExpiry.delete(txn, expiryKey(expiresAt, version));
         }
     }
 
-    private void removeExpired(Txn<ByteBuffer> txn, long version, long expiresAt) {
-        removeEntry(txn, version, expiresAt);
+    private void removeExpired(Txn<ByteBuffer> txn, long queuedAt, long version, long expiresAt) {
+        removeEntry(txn, queuedAt, version, expiresAt);
         expiredInTxn++;
     }
 
-    private ByteBuffer versionKey(long version) {
-        versionKey.putLong(0, version);
-        return versionKey;
+    private ByteBuffer ageKey(long queuedAt) {
+        ageKey.putLong(0, queuedAt);
+        return ageKey;
     }
 
     private ByteBuffer expiryKey(long expiresAt, long version) {
@@ -535,8 +544,9 @@ public final class LmdbEngine implements StorageEngine {
                 cursor.delete();
                 ByteBuffer record = entries.get(txn, victim);
                 if (record != null && Record.version(record) == version) {
+                    long queuedAt = Record.queuedAt(record);
                     entries.delete(txn, victim);
-                    byVersion.delete(txn, versionKey(version));
+                    byAge.delete(txn, ageKey(queuedAt));
                     expiredInTxn++;
                 }
                 swept++;
@@ -571,36 +581,72 @@ public final class LmdbEngine implements StorageEngine {
     // ---- eviction ---------------------------------------------------------------------------
 
     /**
-     * When the databases take more than {@code above} bytes, removes expired entries, then the
-     * oldest-written, until they take at most {@code to}, or {@value #MAX_BATCH} are gone. The
-     * entry this transaction wrote has the highest version, so it goes last, and never here.
+     * When the databases take more than {@code above} bytes, removes expired entries, then entries
+     * from the head of the eviction queue, until they take at most {@code to}, or {@value #MAX_BATCH}
+     * are gone. A head entry read since it joined the queue goes to the back instead, once. The
+     * entry this transaction wrote is at the back, so it goes last, and never here ({@code to > 0}).
      */
     private void makeRoom(Txn<ByteBuffer> txn, long above, long to) {
         if (usedBytes(txn) <= above) {
             return;
         }
-        int removed = sweep(txn, clock.millis(), MAX_BATCH);
+        int steps = sweep(txn, clock.millis(), MAX_BATCH);
         long newest = meta.get(txn, lastVersionKey).getLong(0);
-        try (Cursor<ByteBuffer> cursor = byVersion.openCursor(txn)) {
-            while (removed < MAX_BATCH && (removed % 16 != 0 || usedBytes(txn) > to) && cursor.first()) {
-                long version = cursor.key().getLong(0);
-                if (version == newest && to > 0) {
+        try (Cursor<ByteBuffer> cursor = byAge.openCursor(txn)) {
+            while (steps < MAX_BATCH && (steps % 16 != 0 || usedBytes(txn) > to) && cursor.first()) {
+                steps++;
+                long queuedAt = cursor.key().getLong(0);
+                if (queuedAt == newest && to > 0) {
                     break;
                 }
                 copyTo(victim, cursor.val());
-                cursor.delete();
                 ByteBuffer record = entries.get(txn, victim);
-                if (record != null) {
-                    long expiresAt = Record.expiresAt(record);
-                    entries.delete(txn, victim);
-                    if (expiresAt != 0) {
-                        byExpiry.delete(txn, expiryKey(expiresAt, version));
-                    }
-                    evictedInTxn++;
+                if (record == null) {
+                    cursor.delete(); // cannot happen in a consistent store; heal rather than loop
+                    continue;
                 }
-                removed++;
+                long version = Record.version(record);
+                if (to > 0 && takeReadMark(version)) {
+                    requeue(txn, record, queuedAt);
+                    continue;
+                }
+                long expiresAt = Record.expiresAt(record);
+                cursor.delete();
+                entries.delete(txn, victim);
+                if (expiresAt != 0) {
+                    byExpiry.delete(txn, expiryKey(expiresAt, version));
+                }
+                evictedInTxn++;
             }
         }
+    }
+
+    /** Moves the entry under {@link #victim} to the back of the eviction queue; its version stays. */
+    private void requeue(Txn<ByteBuffer> txn, ByteBuffer record, long queuedAt) {
+        byte[] copy = new byte[record.remaining()];
+        record.get(record.position(), copy);
+        long back = nextVersion(txn); // a number above every queuedAt: versions and queue share the counter
+        ByteBuffer rewritten = entries.reserve(txn, victim, copy.length);
+        rewritten.put(0, copy);
+        Record.setQueuedAt(rewritten, back);
+        byAge.delete(txn, ageKey(queuedAt));
+        byAge.put(txn, ageKey(back), victim);
+    }
+
+    /** Notes a read of the entry of this version, for eviction's second chance. */
+    private void markRead(long version) {
+        readMarks[markIndex(version)] = 1; // racy on purpose: a lost mark only costs a second chance
+    }
+
+    private boolean takeReadMark(long version) {
+        int i = markIndex(version);
+        boolean marked = readMarks[i] != 0;
+        readMarks[i] = 0;
+        return marked;
+    }
+
+    private static int markIndex(long version) {
+        return (int) ((version * 0x9E3779B97F4A7C15L) >>> (64 - READ_MARK_BITS));
     }
 
     /** The last resort after {@code MDB_MAP_FULL}: evicts down to {@code target} bytes in small transactions. */
@@ -609,10 +655,10 @@ public final class LmdbEngine implements StorageEngine {
             evictedInTxn = 0;
             expiredInTxn = 0;
             try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                long before = byVersion.stat(txn).entries;
+                long before = byAge.stat(txn).entries;
                 makeRoom(txn, target, target);
-                boolean done = usedBytes(txn) <= target || byVersion.stat(txn).entries == 0
-                        || byVersion.stat(txn).entries == before;
+                boolean done = usedBytes(txn) <= target || byAge.stat(txn).entries == 0
+                        || byAge.stat(txn).entries == before;
                 txn.commit();
                 evictions.add(evictedInTxn);
                 expirations.add(expiredInTxn);
@@ -627,7 +673,7 @@ public final class LmdbEngine implements StorageEngine {
     private long usedBytes(Txn<ByteBuffer> txn) {
         long pages = 0;
         int pageSize = 0;
-        for (Dbi<ByteBuffer> dbi : List.of(entries, byVersion, byExpiry, meta)) {
+        for (Dbi<ByteBuffer> dbi : List.of(entries, byAge, byExpiry, meta)) {
             Stat stat = dbi.stat(txn);
             pages += stat.branchPages + stat.leafPages + stat.overflowPages;
             pageSize = stat.pageSize;
@@ -656,6 +702,7 @@ public final class LmdbEngine implements StorageEngine {
                         continue;
                     }
                     long version = Record.version(record);
+                    long queuedAt = Record.queuedAt(record);
                     long expiresAt = Record.expiresAt(record);
                     if (Expiry.isLive(expiresAt, now)) {
                         removed++;
@@ -664,7 +711,7 @@ public final class LmdbEngine implements StorageEngine {
                     }
                     copyTo(victim, cursor.key());
                     cursor.delete();
-                    byVersion.delete(txn, versionKey(version));
+                    byAge.delete(txn, ageKey(queuedAt));
                     if (expiresAt != 0) {
                         byExpiry.delete(txn, expiryKey(expiresAt, version));
                     }
@@ -706,7 +753,7 @@ public final class LmdbEngine implements StorageEngine {
         ensureOpen();
         write(txn -> {
             entries.drop(txn);
-            byVersion.drop(txn);
+            byAge.drop(txn);
             byExpiry.drop(txn);
             return null;
         });
@@ -812,9 +859,14 @@ public final class LmdbEngine implements StorageEngine {
                         problems.add("entry " + decoded + " has version " + version + " beyond lastVersion "
                                 + lastVersion);
                     }
-                    ByteBuffer indexed = byVersion.get(txn, direct(8).putLong(0, version));
+                    long queuedAt = Record.queuedAt(record);
+                    if (queuedAt < version || queuedAt > lastVersion) {
+                        problems.add("entry " + decoded + " is queued at " + queuedAt + ", before its version " + version
+                                + " or beyond lastVersion " + lastVersion);
+                    }
+                    ByteBuffer indexed = byAge.get(txn, direct(8).putLong(0, queuedAt));
                     if (indexed == null || !indexed.equals(ByteBuffer.wrap(storedKey))) {
-                        problems.add("entry " + decoded + " version " + version + " is missing from byVersion");
+                        problems.add("entry " + decoded + " queued at " + queuedAt + " is missing from byAge");
                     }
                     if (expiresAt != 0) {
                         withExpiry++;
@@ -825,10 +877,10 @@ public final class LmdbEngine implements StorageEngine {
                     }
                 }
             }
-            long versions = byVersion.stat(txn).entries;
+            long versions = byAge.stat(txn).entries;
             long expiries = byExpiry.stat(txn).entries;
             if (versions != count) {
-                problems.add("byVersion has " + versions + " entries for " + count + " entries");
+                problems.add("byAge has " + versions + " entries for " + count + " entries");
             }
             if (expiries != withExpiry) {
                 problems.add("byExpiry has " + expiries + " entries for " + withExpiry + " expiring entries");

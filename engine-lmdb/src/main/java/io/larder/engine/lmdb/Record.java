@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
  *  8  i64  version
  * 16  i64  expiresAt (0 = never)
  * 24  i64  storedAt
- * 32  ...  full key, then value
+ * 32  i64  queuedAt: the entry's key in the eviction queue (its version, or a later number when a
+ *           read gave it a second chance)
+ * 40  ...  full key, then value
  * </pre>
  *
  * Readers skip {@code header length} bytes, so a later format can append fields (a stale mark, a
@@ -23,7 +25,7 @@ import java.nio.ByteBuffer;
 final class Record {
 
     static final int HEADER_FORMAT = 1;
-    static final int HEADER_LENGTH = 32;
+    static final int HEADER_LENGTH = 40;
 
     private static final int FORMAT = 0;
     private static final int LENGTH = 1;
@@ -32,6 +34,7 @@ final class Record {
     private static final int VERSION = 8;
     private static final int EXPIRES_AT = 16;
     private static final int STORED_AT = 24;
+    private static final int QUEUED_AT = 32;
 
     private Record() {
     }
@@ -43,14 +46,15 @@ final class Record {
 
     /** Writes a header at {@code dst}'s position 0. */
     static void writeHeader(ByteBuffer dst, int fullKeyLength, int flags, long version, long expiresAt,
-            long storedAt) {
+            long storedAt, long queuedAt) {
         dst.put(FORMAT, (byte) HEADER_FORMAT)
                 .put(LENGTH, (byte) HEADER_LENGTH)
                 .putShort(KEY_LENGTH, (short) fullKeyLength)
                 .putInt(FLAGS, flags)
                 .putLong(VERSION, version)
                 .putLong(EXPIRES_AT, expiresAt)
-                .putLong(STORED_AT, storedAt);
+                .putLong(STORED_AT, storedAt)
+                .putLong(QUEUED_AT, queuedAt);
     }
 
     static int headerLength(ByteBuffer record) {
@@ -77,6 +81,15 @@ final class Record {
         return record.getLong(STORED_AT);
     }
 
+    static long queuedAt(ByteBuffer record) {
+        return record.getLong(QUEUED_AT);
+    }
+
+    /** Changes the queue position of a record being written. */
+    static void setQueuedAt(ByteBuffer record, long queuedAt) {
+        record.putLong(QUEUED_AT, queuedAt);
+    }
+
     /** Offset of the full key (meaningful only when its length is not 0). */
     static int fullKeyOffset(ByteBuffer record) {
         return headerLength(record);
@@ -90,11 +103,6 @@ final class Record {
     /** Length of the value. */
     static int valueLength(ByteBuffer record) {
         return record.limit() - valueOffset(record);
-    }
-
-    /** Changes the expiry of a record in a writable copy. */
-    static void setExpiresAt(ByteBuffer record, long expiresAt) {
-        record.putLong(EXPIRES_AT, expiresAt);
     }
 
     /** Whether {@code record}'s full key (or, for short keys, the LMDB key) is {@code encoded}. */

@@ -1,10 +1,10 @@
 package io.larder.engine.lmdb;
 
-import io.larder.tck.OperationsTck;
+import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
 
-/** The TCK's suites, run against the lmdb engine. */
-class LmdbEngineTckTest implements OperationsTck {
+/** The whole TCK (including persistence and the SIGKILL crash suite), run against the lmdb engine. */
+class LmdbEngineTckTest implements LarderTck {
 
     @Override
     public TckEngineFactory factory() {

@@ -80,7 +80,7 @@ class LmdbKeysAndCapacityTest {
     @Test
     void aFullStoreEvictsTheOldestWrittenAndNeverFailsAWrite() {
         byte[] value = new byte[4096];
-        try (LmdbEngine engine = Stores.open(dir, clock, "capacity", "4m", "maxValueSize", "256k")) {
+        try (LmdbEngine engine = Stores.open(dir, clock, "capacity", "4m", "maxValueSize", "256k", "sync", "false")) {
             int n = 3000;
             for (int i = 0; i < n; i++) {
                 Arrays.fill(value, (byte) i);
@@ -101,7 +101,7 @@ class LmdbKeysAndCapacityTest {
 
     @Test
     void expiredEntriesAreSweptInBatches() {
-        try (LmdbEngine engine = Stores.open(dir, clock, "sweepInterval", "1h")) {
+        try (LmdbEngine engine = Stores.open(dir, clock, "sweepInterval", "1h", "sync", "false")) {
             for (int i = 0; i < 2500; i++) {
                 engine.set(Key.of("e" + i), bytes("v"), Expiry.after(Duration.ofSeconds(1 + i % 3)), 0);
             }

@@ -1,0 +1,67 @@
+package io.larder.engine.lmdb;
+
+import io.larder.spi.Clock;
+import io.larder.spi.Entry;
+import io.larder.spi.Expiry;
+import io.larder.spi.Key;
+import io.larder.spi.Outcome;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The child JVM of the multi-process tests. {@code cas DIR N}: N compare-and-set increments of one
+ * counter, retrying on conflict. {@code write DIR SYNC}: writes (sets with and without expiry,
+ * deletes) until killed, printing {@code ACK i version} after each acknowledged set.
+ */
+public final class ChildWorker {
+
+    static final Key COUNTER = Key.of("counter");
+
+    private ChildWorker() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        if (args[0].equals("cas")) {
+            int n = Integer.parseInt(args[2]);
+            try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m")) {
+                out.println("READY");
+                out.flush();
+                int conflicts = 0;
+                for (int done = 0; done < n; ) {
+                    Entry current = engine.get(COUNTER);
+                    long next = Long.parseLong(current.valueAsString()) + 1;
+                    Outcome o = engine.compareAndSet(COUNTER, current.version(),
+                            Long.toString(next).getBytes(StandardCharsets.US_ASCII), Expiry.never(), 0);
+                    if (o.isStored()) {
+                        done++;
+                    } else {
+                        conflicts++;
+                    }
+                }
+                out.println("DONE " + conflicts);
+                out.flush();
+            }
+            return;
+        }
+        LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m", "sync", args[2],
+                "sweepInterval", "5ms");
+        out.println("READY");
+        out.flush();
+        for (long i = 0; ; i++) {
+            Key key = Key.of("w" + (i % 500));
+            if (i % 11 == 10) {
+                engine.delete(Key.of("w" + ((i + 250) % 500)));
+                continue;
+            }
+            // Some expire while the child runs, so the sweeper is working when it is killed.
+            Expiry expiry = i % 3 == 0 ? Expiry.after(Duration.ofMillis(i % 2 == 0 ? 20 : 3_600_000)) : Expiry.never();
+            long version = engine.set(key, ("v" + i).getBytes(StandardCharsets.US_ASCII), expiry, 0);
+            out.println("ACK " + i + " " + version + (i % 3 == 0 && i % 2 == 0 ? " short" : ""));
+            out.flush();
+        }
+    }
+}

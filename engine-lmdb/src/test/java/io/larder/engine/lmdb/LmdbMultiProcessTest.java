@@ -1,0 +1,138 @@
+package io.larder.engine.lmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.larder.spi.Entry;
+import io.larder.spi.Key;
+import io.larder.spi.ManualClock;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several JVMs on one store: atomic CAS across processes, and SIGKILL at random moments. */
+class LmdbMultiProcessTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoProcessesIncrementingByCasLoseNoUpdate() throws Exception {
+        int each = 1500;
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "64m")) {
+            engine.set(ChildWorker.COUNTER, "0".getBytes(StandardCharsets.US_ASCII));
+        }
+        List<String> outA = new CopyOnWriteArrayList<>();
+        List<String> outB = new CopyOnWriteArrayList<>();
+        Process a = start(outA, "cas", dir.toString(), Integer.toString(each));
+        Process b = start(outB, "cas", dir.toString(), Integer.toString(each));
+        assertThat(a.waitFor(90, TimeUnit.SECONDS)).as("child A finished: %s", outA).isTrue();
+        assertThat(b.waitFor(90, TimeUnit.SECONDS)).as("child B finished: %s", outB).isTrue();
+        assertThat(a.exitValue()).as("child A: %s", outA).isZero();
+        assertThat(b.exitValue()).as("child B: %s", outB).isZero();
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "64m")) {
+            assertThat(engine.get(ChildWorker.COUNTER).valueAsString()).isEqualTo(Integer.toString(2 * each));
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWriterKilledAtRandomMomentsLeavesAConsistentStoreWithEveryAcknowledgedWrite() throws Exception {
+        SplittableRandom random = new SplittableRandom();
+        long highest = 0;
+        for (int round = 0; round < 4; round++) {
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Process child = start(lines, "write", dir.toString(), round % 2 == 0 ? "true" : "false");
+            for (int i = 0; i < 3000 && !lines.contains("READY") && child.isAlive(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(lines).as("child output").contains("READY");
+            Thread.sleep(100 + random.nextInt(400));
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(100); // let the reader thread drain the pipe
+
+            Map<String, long[]> acked = new HashMap<>();
+            for (String line : lines) {
+                String[] f = line.split(" ");
+                if (f[0].equals("ACK")) {
+                    long i = Long.parseLong(f[1]);
+                    long version = Long.parseLong(f[2]);
+                    assertThat(version).as("versions rise across rounds").isGreaterThan(highest);
+                    highest = version;
+                    acked.put("w" + (i % 500), f.length > 3 ? null : new long[] {i, version});
+                }
+            }
+            assertThat(acked).as("round %d acknowledged writes", round).isNotEmpty();
+            try (LmdbEngine engine = Stores.open(dir, new ManualClock(System.currentTimeMillis()),
+                    "capacity", "64m")) {
+                assertThat(engine.verify()).as("indexes agree with entries after kill -9").isEmpty();
+                for (Map.Entry<String, long[]> e : acked.entrySet()) {
+                    if (e.getValue() == null) {
+                        continue; // a short expiry: may be gone
+                    }
+                    Entry entry = engine.get(Key.of(e.getKey()));
+                    // A later write of the same key may have been deleted or replaced only by ops
+                    // after the last ACK of this key: a delete of it, or the one in-flight set.
+                    if (entry != null) {
+                        assertThat(entry.version()).as(e.getKey()).isGreaterThanOrEqualTo(e.getValue()[1]);
+                    }
+                }
+                Entry last = lastAcked(engine, lines);
+                assertThat(last).as("the last acknowledged write survives").isNotNull();
+                highest = Math.max(highest, engine.stats().engineSpecific().get("lastVersion"));
+            }
+        }
+    }
+
+    /** The entry of the last acknowledged set (no later op in the child can have removed it). */
+    private static Entry lastAcked(LmdbEngine engine, List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String[] f = lines.get(i).split(" ");
+            if (f[0].equals("ACK") && f.length == 3) {
+                long n = Long.parseLong(f[1]);
+                Entry e = engine.get(Key.of("w" + (n % 500)));
+                return e != null && e.version() >= Long.parseLong(f[2]) ? e : null;
+            }
+        }
+        return null;
+    }
+
+    private static Process start(List<String> lines, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx128m");
+        String extract = System.getProperty("lmdbjava.extract.dir");
+        if (extract != null) {
+            command.add("-Dlmdbjava.extract.dir=" + extract);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildWorker.class.getName());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("READ FAILED " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+}
