@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -157,22 +156,25 @@ public interface PersistenceTck extends TckSuite {
             long highestVersion = 0;
             long counter = 0;
             for (int round = 0; round < tckCrashRounds(); round++) {
-                List<String> lines = new CopyOnWriteArrayList<>();
+                List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
                 Process child = startWorker(factoryClass, t.setup(), round);
-                Thread reader = new Thread(() -> readLines(child, lines));
+                Thread reader = new Thread(() -> readLines(child, lines, ready));
                 reader.start();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!lines.contains("READY") && child.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                assertThat(lines).as("worker of round %d started (output: %s)", round, lines).contains("READY");
+                boolean started = ready.await(60, TimeUnit.SECONDS);
+                assertThat(started).as("worker of round %d started (output: %s)", round, lines).isTrue();
                 Thread.sleep(50 + random.nextInt(400));
                 child.destroyForcibly();
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                reader.join(10_000);
+                reader.join(60_000);
+                assertThat(reader.isAlive()).as("the worker's output was read to its end").isFalse();
 
                 long lastIndex = -1;
-                for (String line : lines) {
+                List<String> output;
+                synchronized (lines) {
+                    output = new ArrayList<>(lines);
+                }
+                for (String line : output) {
                     if (!line.startsWith("ACK ")) {
                         continue;
                     }
@@ -261,12 +263,15 @@ public interface PersistenceTck extends TckSuite {
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    private static void readLines(Process child, List<String> lines) {
+    private static void readLines(Process child, List<String> lines, java.util.concurrent.CountDownLatch ready) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 lines.add(line);
+                if (line.equals("READY")) {
+                    ready.countDown();
+                }
             }
         } catch (IOException e) {
             lines.add("READ FAILED " + e);

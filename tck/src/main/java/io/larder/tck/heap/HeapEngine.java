@@ -220,6 +220,11 @@ public final class HeapEngine implements StorageEngine {
         return lastVersion;
     }
 
+    /** Raises the highest version handed out (for the file-backed mode's reload). */
+    synchronized void restoreLastVersion(long version) {
+        lastVersion = Math.max(lastVersion, version);
+    }
+
     /** Every entry, expired or not, in LRU order (for the file-backed mode's snapshots). */
     synchronized Map<Key, Entry> snapshot() {
         ensureOpen();

@@ -1,0 +1,185 @@
+package io.larder.tck.heap;
+
+import io.larder.spi.Capability;
+import io.larder.spi.ComputeAction;
+import io.larder.spi.ComputeFunction;
+import io.larder.spi.EngineStats;
+import io.larder.spi.Entry;
+import io.larder.spi.EntryReader;
+import io.larder.spi.Key;
+import io.larder.spi.StorageEngine;
+import io.larder.spi.Variant;
+import io.larder.tck.TckSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The reference engine made persistent for the TCK's own tests: every write is appended to a log
+ * (written to the OS before the write returns, so it survives {@code kill -9}) and replayed at open.
+ * With {@code loseLastWrite}, replay drops the last record: the mutant that loses writes on reopen.
+ */
+final class FileBackedHeapEngine implements StorageEngine {
+
+    private static final byte PUT = 1;
+    private static final byte REMOVE = 2;
+    private static final byte CLEAR = 3;
+
+    private final HeapEngine heap;
+    private final FileChannel log;
+
+    FileBackedHeapEngine(TckSetup setup, boolean loseLastWrite) {
+        this.heap = new HeapEngine("file-heap", setup.clock(), setup.capacity(), setup.maxValueSize(),
+                setup.sweepInterval(), 0);
+        Path file = setup.directory().resolve("heap.log");
+        try {
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            replay(file, loseLastWrite);
+            this.log = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void replay(Path file, boolean loseLastWrite) throws IOException {
+        ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file));
+        int records = 0;
+        ByteBuffer scan = all.duplicate();
+        while (scan.remaining() >= 4 && scan.getInt(scan.position()) <= scan.remaining() - 4) {
+            scan.position(scan.position() + 4 + scan.getInt(scan.position()));
+            records++;
+        }
+        int keep = loseLastWrite ? records - 1 : records;
+        for (int i = 0; i < keep; i++) {
+            int length = all.getInt();
+            ByteBuffer record = all.slice(all.position(), length);
+            all.position(all.position() + length);
+            byte type = record.get();
+            heap.restoreLastVersion(record.getLong());
+            if (type == CLEAR) {
+                heap.clear();
+                continue;
+            }
+            byte[] encoded = new byte[record.getInt()];
+            record.get(encoded);
+            Key key = Key.decode(encoded);
+            if (type == REMOVE) {
+                heap.compute(key, cur -> ComputeAction.remove());
+            } else {
+                long version = record.getLong();
+                long expiresAt = record.getLong();
+                int flags = record.getInt();
+                long storedAt = record.getLong();
+                byte[] value = new byte[record.remaining()];
+                record.get(value);
+                heap.restore(key, new Entry(value, version, expiresAt, flags, storedAt));
+            }
+        }
+    }
+
+    private void append(byte type, Key key, Entry entry) {
+        int keyLength = key == null ? 0 : key.encodedLength();
+        int valueLength = entry == null ? 0 : entry.value().length;
+        ByteBuffer record = ByteBuffer.allocate(4 + 1 + 8 + 4 + keyLength + 28 + valueLength);
+        record.position(4);
+        record.put(type).putLong(heap.lastVersion());
+        if (key != null) {
+            record.putInt(keyLength);
+            key.copyEncodedTo(record);
+        }
+        if (entry != null) {
+            record.putLong(entry.version()).putLong(entry.expiresAt()).putInt(entry.flags())
+                    .putLong(entry.storedAt()).put(entry.value());
+        }
+        record.putInt(0, record.position() - 4);
+        record.flip();
+        try {
+            while (record.hasRemaining()) {
+                log.write(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "file-heap";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.PERSISTENT);
+    }
+
+    @Override
+    public long maxValueSize() {
+        return heap.maxValueSize();
+    }
+
+    @Override
+    public <R> R read(Key key, EntryReader<R> reader) {
+        return heap.read(key, reader);
+    }
+
+    @Override
+    public synchronized Entry compute(Key key, ComputeFunction function) {
+        ComputeAction.Kind[] applied = new ComputeAction.Kind[1];
+        Entry after = heap.compute(key, cur -> {
+            ComputeAction action = function.apply(cur);
+            applied[0] = action == null ? null : action.kind();
+            return action;
+        });
+        if (applied[0] == ComputeAction.Kind.REMOVE) {
+            append(REMOVE, key, null);
+        } else if (after != null && applied[0] != ComputeAction.Kind.KEEP) {
+            append(PUT, key, after);
+        }
+        return after;
+    }
+
+    @Override
+    public synchronized int invalidate(byte[] primary) {
+        List<Variant> variants = heap.variants(primary);
+        int removed = heap.invalidate(primary);
+        for (Variant v : variants) {
+            append(REMOVE, Key.of(primary, v), null);
+        }
+        return removed;
+    }
+
+    @Override
+    public List<Variant> variants(byte[] primary) {
+        return heap.variants(primary);
+    }
+
+    @Override
+    public synchronized void clear() {
+        heap.clear();
+        append(CLEAR, null, null);
+    }
+
+    @Override
+    public EngineStats stats() {
+        return heap.stats();
+    }
+
+    @Override
+    public synchronized void close() {
+        heap.close();
+        try {
+            log.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.larder.tck.mutants;
+
+import io.larder.spi.ComputeAction;
+import io.larder.spi.ComputeFunction;
+import io.larder.spi.Entry;
+import io.larder.spi.EntryReader;
+import io.larder.spi.EntryView;
+import io.larder.spi.Expiry;
+import io.larder.spi.Key;
+import io.larder.spi.Outcome;
+import io.larder.spi.StorageEngine;
+import io.larder.spi.Variant;
+import io.larder.tck.TckEngineFactory;
+import io.larder.tck.TckSetup;
+import io.larder.tck.heap.HeapTckFactory;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** Deliberately broken engines: wrappers around the reference engine, each with one classic bug. */
+final class Mutants {
+
+    private Mutants() {
+    }
+
+    /** Stores every entry as never expiring and ignores touch. */
+    public static final class IgnoresExpiry implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    return delegate.compute(key, cur -> {
+                        ComputeAction action = function.apply(cur);
+                        if (action != null && action.kind() == ComputeAction.Kind.STORE) {
+                            return ComputeAction.store(action.value(), Expiry.never(), action.flags());
+                        }
+                        return action != null && action.kind() == ComputeAction.Kind.TOUCH ? ComputeAction.keep()
+                                : action;
+                    });
+                }
+            };
+        }
+    }
+
+    /** Hands out versions from a small cycle, so they repeat. */
+    public static final class ReusesVersions implements TckEngineFactory {
+        static long fake(long version) {
+            return (version - 1) % 4 + 1;
+        }
+
+        static Entry fake(Entry e) {
+            return e == null ? null : new Entry(e.value(), fake(e.version()), e.expiresAt(), e.flags(), e.storedAt());
+        }
+
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    return fake(delegate.compute(key, cur -> function.apply(fake(cur))));
+                }
+
+                @Override
+                public <R> R read(Key key, EntryReader<R> reader) {
+                    return delegate.read(key, view -> reader.read(new EntryView() {
+                        @Override
+                        public ByteBuffer value() {
+                            return view.value();
+                        }
+
+                        @Override
+                        public int valueLength() {
+                            return view.valueLength();
+                        }
+
+                        @Override
+                        public long version() {
+                            return fake(view.version());
+                        }
+
+                        @Override
+                        public long expiresAt() {
+                            return view.expiresAt();
+                        }
+
+                        @Override
+                        public int flags() {
+                            return view.flags();
+                        }
+
+                        @Override
+                        public long storedAt() {
+                            return view.storedAt();
+                        }
+                    }));
+                }
+            };
+        }
+    }
+
+    /** CAS as check-then-act with no lock between the check and the write. */
+    public static final class UnlockedCas implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Outcome compareAndSet(Key key, long expectedVersion, ByteBuffer value, Expiry expiry,
+                        int flags) {
+                    Entry current = get(key);
+                    if (current == null) {
+                        return Outcome.notFound();
+                    }
+                    if (current.version() != expectedVersion) {
+                        return Outcome.exists(current.version());
+                    }
+                    Thread.yield();
+                    return Outcome.stored(set(key, value, expiry, flags));
+                }
+            };
+        }
+    }
+
+    /** Touch rewrites the entry, giving it a new version. */
+    public static final class NewVersionOnTouch implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    return delegate.compute(key, cur -> {
+                        ComputeAction action = function.apply(cur);
+                        if (action != null && action.kind() == ComputeAction.Kind.TOUCH && cur != null) {
+                            return ComputeAction.store(cur.value(), action.expiry(), cur.flags());
+                        }
+                        return action;
+                    });
+                }
+            };
+        }
+    }
+
+    /** Invalidate leaves one variant behind when a primary has several. */
+    public static final class InvalidateMissesAVariant implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public int invalidate(byte[] primary) {
+                    List<Variant> variants = delegate.variants(primary);
+                    int removed = 0;
+                    for (int i = 0; i < variants.size() - (variants.size() > 1 ? 1 : 0); i++) {
+                        removed += delegate.delete(Key.of(primary, variants.get(i))).status()
+                                == Outcome.Status.DELETED ? 1 : 0;
+                    }
+                    return removed;
+                }
+            };
+        }
+    }
+
+    /** Reports the configured maxValueSize but stores values up to twice that. */
+    public static final class AcceptsOversizedValues implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            long limit = setup.maxValueSize();
+            TckSetup roomier = new TckSetup(setup.clock(), setup.capacity(), 2 * limit, setup.directory(),
+                    setup.sweepInterval());
+            return new ForwardingEngine(new HeapTckFactory().open(roomier)) {
+                @Override
+                public long maxValueSize() {
+                    return limit;
+                }
+
+                @Override
+                public long set(Key key, ByteBuffer value, Expiry expiry, int flags) {
+                    return delegate.set(key, value, expiry, flags);
+                }
+
+                @Override
+                public long set(Key key, byte[] value, Expiry expiry, int flags) {
+                    return delegate.set(key, value, expiry, flags);
+                }
+            };
+        }
+    }
+}

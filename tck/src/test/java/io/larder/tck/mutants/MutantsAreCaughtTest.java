@@ -1,0 +1,49 @@
+package io.larder.tck.mutants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * The TCK is tested too: it runs against each deliberately broken engine, and the build fails if
+ * any mutant passes the whole kit.
+ */
+class MutantsAreCaughtTest {
+
+    static Stream<Class<?>> mutants() {
+        return Stream.of(MutantTcks.IgnoresExpiryKit.class, MutantTcks.ReusesVersionsKit.class,
+                MutantTcks.UnlockedCasKit.class, MutantTcks.LosesLastWriteOnReopenKit.class,
+                MutantTcks.NewVersionOnTouchKit.class, MutantTcks.InvalidateMissesAVariantKit.class,
+                MutantTcks.AcceptsOversizedValuesKit.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("mutants")
+    void theKitCatchesTheMutant(Class<?> kit) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit))
+                .configurationParameter("jqwik.reporting.onlyFailures", "true")
+                .configurationParameter("jqwik.database", "target/.jqwik-mutants")
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        TestExecutionSummary summary = listener.getSummary();
+        List<String> caughtBy = new ArrayList<>();
+        summary.getFailures().forEach(f -> caughtBy.add(f.getTestIdentifier().getDisplayName()));
+        System.out.println(kit.getSimpleName() + " caught by " + caughtBy.size() + " of "
+                + summary.getTestsStartedCount() + " tests: " + caughtBy);
+        assertThat(summary.getTestsStartedCount()).as("tests run against %s", kit.getSimpleName()).isGreaterThan(40);
+        assertThat(caughtBy).as("%s survived the whole kit", kit.getSimpleName()).isNotEmpty();
+    }
+}
