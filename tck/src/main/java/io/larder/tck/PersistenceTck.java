@@ -159,7 +159,8 @@ public interface PersistenceTck extends TckSuite {
                 Path output = Files.createTempFile("larder-crash-", ".out");
                 Process child = startWorker(factoryClass, t.setup(), round, output);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!Files.readString(output, StandardCharsets.ISO_8859_1).contains("READY\n")
+                // The random moment is counted from the first acknowledged write, however slow the start.
+                while (!Files.readString(output, StandardCharsets.ISO_8859_1).contains("\nACK ")
                         && child.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
