@@ -1,0 +1,90 @@
+package io.larder.engine.offheap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only a fresh JVM can show: the message without the flags, that Chronicle's properties are set
+ * before its first class loads, and that nothing Chronicle starts (threads, files) outlives close.
+ */
+@Timeout(120)
+class JvmIsolationTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> runChild(List<String> jvmArgs) throws IOException, InterruptedException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-Duser.home=" + home);
+        command.add("-Djava.io.tmpdir=" + tmp);
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildJvmMain.class.getName());
+        Path output = dir.resolve("child.out");
+        Process child = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        return Files.readAllLines(output, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void withoutTheFlagsOpeningFailsFastNamingThem() throws Exception {
+        List<String> out = runChild(List.of());
+        String all = String.join("\n", out);
+        assertThat(all).contains("MARK failed io.larder.spi.LarderException");
+        for (String flag : JvmFlags.required()) {
+            assertThat(all).contains(flag);
+        }
+        assertThat(all).doesNotContain("AssertionError").doesNotContain("ExceptionInInitializerError");
+    }
+
+    @Test
+    void chronicleIsQuietBeforeItLoadsAndLeavesNothingBehind() throws Exception {
+        List<String> jvmArgs = new ArrayList<>(JvmFlags.required());
+        jvmArgs.add("-verbose:class");
+        List<String> out = runChild(jvmArgs);
+        String all = String.join("\n", out);
+        assertThat(all).contains("MARK before-providers analytics=null", "MARK after-providers analytics=true",
+                "MARK opened entries=");
+        // The JDK's own "process reaper" waits on the `ldconfig -p` JNA runs once while Chronicle's
+        // classes initialize; it is no Chronicle thread, and the JDK retires it after 60 s idle.
+        String newThreads = out.get(indexOf(out, "MARK closed new-threads=")).replace("MARK closed new-threads=", "");
+        assertThat(newThreads.replace("process reaper", "").replaceAll("[\\[\\], ]", ""))
+                .as("threads left after close: " + newThreads).isEmpty();
+        int propertySet = indexOf(out, "MARK after-providers");
+        int firstChronicleClass = indexOf(out, "net.openhft.");
+        assertThat(firstChronicleClass).as("first Chronicle class load").isGreaterThan(propertySet);
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<String> left = files.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString)
+                    .filter(p -> !p.equals("child.out")).collect(Collectors.toList());
+            assertThat(left).as("files left in home, tmp and working directory").isEmpty();
+        }
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
