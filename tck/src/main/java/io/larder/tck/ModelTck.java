@@ -35,7 +35,7 @@ public interface ModelTck extends TckSuite {
         return Integer.getInteger("larder.tck.modelLength", 60);
     }
 
-    @Property(tries = 100, shrinking = net.jqwik.api.ShrinkingMode.FULL)
+    @Property(tries = 100)
     default void engineBehavesLikeTheModel(@ForAll("modelRuns") ActionChain<ModelRun> chain) {
         try {
             chain.run();

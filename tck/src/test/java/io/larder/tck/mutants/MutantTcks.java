@@ -18,6 +18,11 @@ final class MutantTcks {
         public TckEngineFactory factory() {
             return new Mutants.IgnoresExpiry();
         }
+
+        @Override
+        public java.time.Duration tckReclaimTimeout() {
+            return java.time.Duration.ofSeconds(2);
+        }
     }
 
     static class ReusesVersionsKit implements LarderTck {

@@ -34,14 +34,18 @@ class MutantsAreCaughtTest {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit))
                 .configurationParameter("jqwik.reporting.onlyFailures", "true")
                 .configurationParameter("jqwik.database", "target/.jqwik-mutants")
+                // Only the verdict matters here, not the smallest failing sequence.
+                .configurationParameter("jqwik.shrinking.bounded.seconds", "1")
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        long start = System.nanoTime();
         launcher.execute(request, listener);
+        long millis = (System.nanoTime() - start) / 1_000_000;
         TestExecutionSummary summary = listener.getSummary();
         List<String> caughtBy = new ArrayList<>();
         summary.getFailures().forEach(f -> caughtBy.add(f.getTestIdentifier().getDisplayName()));
-        System.out.println(kit.getSimpleName() + " caught by " + caughtBy.size() + " of "
+        System.out.println(kit.getSimpleName() + " (" + millis + " ms) caught by " + caughtBy.size() + " of "
                 + summary.getTestsStartedCount() + " tests: " + caughtBy);
         assertThat(summary.getTestsStartedCount()).as("tests run against %s", kit.getSimpleName()).isGreaterThan(40);
         assertThat(caughtBy).as("%s survived the whole kit", kit.getSimpleName()).isNotEmpty();
