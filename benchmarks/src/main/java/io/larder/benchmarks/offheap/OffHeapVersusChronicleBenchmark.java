@@ -105,6 +105,41 @@ public class OffHeapVersusChronicleBenchmark {
         return chronicle.get(encodedKeys[picker.next()]);
     }
 
+    /** Raw map through a query context with a byte[] key: read lock, copy of the value. */
+    @Benchmark
+    public Object chronicleContextGet(Picker picker) {
+        try (net.openhft.chronicle.map.ExternalMapQueryContext<byte[], byte[], ?> c =
+                chronicle.queryContext(encodedKeys[picker.next()])) {
+            c.readLock().lock();
+            net.openhft.chronicle.map.MapEntry<byte[], byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            net.openhft.chronicle.hash.Data<byte[]> v = e.value();
+            byte[] out = new byte[(int) v.size()];
+            v.bytes().read(v.offset(), out, 0, out.length);
+            return out;
+        }
+    }
+
+    /** Raw map through a query context with a BytesStore key. */
+    @Benchmark
+    public Object chronicleStoreContextGet(Picker picker) {
+        byte[] k = encodedKeys[picker.next()];
+        try (net.openhft.chronicle.map.ExternalMapQueryContext<byte[], byte[], ?> c =
+                chronicle.queryContext(net.openhft.chronicle.bytes.BytesStore.wrap(k), 0, k.length)) {
+            c.readLock().lock();
+            net.openhft.chronicle.map.MapEntry<byte[], byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            net.openhft.chronicle.hash.Data<byte[]> v = e.value();
+            byte[] out = new byte[(int) v.size()];
+            v.bytes().read(v.offset(), out, 0, out.length);
+            return out;
+        }
+    }
+
     @Benchmark
     public Object caffeineGet(Picker picker) {
         return caffeine.getIfPresent(keys[picker.next()]);

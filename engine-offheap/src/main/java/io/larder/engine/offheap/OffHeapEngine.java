@@ -29,10 +29,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.hash.serialization.SizedReader;
+import net.openhft.chronicle.hash.serialization.impl.ByteArrayDataAccess;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -66,6 +69,8 @@ public final class OffHeapEngine implements StorageEngine {
 
     private static final int BATCH_DIVISOR = 32;
     private static final int CACHED_SCRATCH_LIMIT = 256 << 10;
+    /** Keys up to this long get a reusable exact-length array per thread; longer ones a copy. */
+    private static final int EXACT_KEY_LIMIT = 512;
 
     private final String name;
     private final Clock clock;
@@ -104,6 +109,7 @@ public final class OffHeapEngine implements StorageEngine {
                     .actualChunksPerSegmentTier(sizing.tierChunks())
                     .allowSegmentTiering(false)
                     .checksumEntries(false)
+                    .valueReaderAndDataAccess(new HitReader(), new ByteArrayDataAccess())
                     .create();
         } catch (RuntimeException | Error e) {
             throw new LarderException("cannot create the Chronicle map for engine '" + name + "' (" + sizing + "): "
@@ -136,35 +142,13 @@ public final class OffHeapEngine implements StorageEngine {
     // ---- read path ------------------------------------------------------------------------
 
     @Override
+    @SuppressWarnings("unchecked")
     public <R> R read(Key key, EntryReader<R> reader) {
         Checks.key(key);
         Objects.requireNonNull(reader, "reader must not be null");
         enter();
         try {
-            Scratch s = scratch.get();
-            int keyLength = s.key(key);
-            long now = clock.millis();
-            boolean expired = false;
-            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.keyStore, 0, keyLength)) {
-                c.readLock().lock();
-                MapEntry<byte[], byte[]> e = c.entry();
-                if (e != null) {
-                    Data<byte[]> v = e.value();
-                    RandomDataInput in = v.bytes();
-                    long offset = v.offset();
-                    if (Expiry.isLive(in.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), now)) {
-                        hits.increment();
-                        stamp(in, offset);
-                        return reader.read(s.view(in, offset, v.size()));
-                    }
-                    expired = true;
-                }
-            }
-            misses.increment();
-            if (expired) {
-                removeIfExpired(s, keyLength);
-            }
-            return null;
+            return (R) lookup(key, reader);
         } finally {
             exit();
         }
@@ -172,7 +156,71 @@ public final class OffHeapEngine implements StorageEngine {
 
     @Override
     public Entry get(Key key) {
-        return read(key, View::toEntry);
+        Checks.key(key);
+        enter();
+        try {
+            return (Entry) lookup(key, null);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Looks the key up through Chronicle's optimised {@code getUsing} path (the same one raw
+     * {@code map.get} takes: one read lock, no query-context staging). Chronicle calls {@link
+     * HitReader} on the stored bytes under the segment's read lock; it checks expiry, stamps the hit
+     * and runs {@code reader} (or, for {@code reader == null}, builds the {@link Entry}) there, leaving
+     * the result in the thread's scratch. Calls nested from a reader save and restore that state.
+     */
+    private Object lookup(Key key, EntryReader<?> reader) {
+        Scratch s = scratch.get();
+        byte[] k = s.exactKey(key);
+        EntryReader<?> outerReader = s.reader;
+        long outerNow = s.now;
+        Object outerResult = s.result;
+        s.reader = reader;
+        s.now = clock.millis();
+        s.result = null;
+        try {
+            byte[] outcome = map.getUsing(k, null);
+            if (outcome == HIT) {
+                hits.increment();
+                return s.result;
+            }
+            misses.increment();
+            if (outcome == EXPIRED) {
+                removeIfExpired(k);
+            }
+            return null;
+        } finally {
+            s.reader = outerReader;
+            s.now = outerNow;
+            s.result = outerResult;
+        }
+    }
+
+    /** What {@link HitReader} hands back to {@code getUsing}: markers, never stored values. */
+    private static final byte[] HIT = new byte[0];
+    private static final byte[] EXPIRED = new byte[0];
+
+    /**
+     * The map's value reader, called by {@code getUsing} under the segment's read lock with
+     * {@code in} positioned at the stored value (header first). Nothing else reads values as
+     * objects: every other path works on the entry's bytes inside a query context.
+     */
+    private final class HitReader implements SizedReader<byte[]> {
+        @Override
+        public byte[] read(Bytes in, long size, byte[] using) {
+            Scratch s = scratch.get();
+            long offset = in.readPosition();
+            if (!Expiry.isLive(in.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), s.now)) {
+                return EXPIRED;
+            }
+            stamp(in, offset);
+            EntryReader<?> reader = s.reader;
+            s.result = reader == null ? s.entry(in, offset, size) : reader.read(s.view(in, offset, size));
+            return HIT;
+        }
     }
 
     // ---- write path -----------------------------------------------------------------------
@@ -493,12 +541,12 @@ public final class OffHeapEngine implements StorageEngine {
         return swept;
     }
 
-    private void removeIfExpired(Scratch s, int keyLength) {
-        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.keyStore, 0, keyLength)) {
+    private void removeIfExpired(byte[] key) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.updateLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
             if (e != null && !isLive(e, clock.millis())) {
-                removeEntry(e, c.segmentIndex(), s.keyArray, keyLength, primaryPrefixLength(s.keyArray));
+                removeEntry(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key));
                 expirations.increment();
             }
         }
@@ -717,6 +765,36 @@ public final class OffHeapEngine implements StorageEngine {
         int outLength;
         byte[] inArray = new byte[4096];
         final View view = new View();
+        /** Exact-length key arrays by length, for Chronicle's byte[] key paths; filled lazily. */
+        final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
+        /** The read in progress on this thread (see {@link #lookup}). */
+        EntryReader<?> reader;
+        long now;
+        Object result;
+
+        /** The encoded key in this thread's array of exactly its length. */
+        byte[] exactKey(Key key) {
+            int length = key.encodedLength();
+            if (length > EXACT_KEY_LIMIT) {
+                return key.encodedBytes();
+            }
+            byte[] k = keysByLength[length];
+            if (k == null) {
+                k = keysByLength[length] = new byte[length];
+            }
+            key.copyEncodedTo(k, 0);
+            return k;
+        }
+
+        /** The stored entry as an {@link Entry}, its value copied once, straight from the map. */
+        Entry entry(RandomDataInput in, long offset, long storedLength) {
+            int headerLength = checkHeader(in, offset, storedLength);
+            byte[] value = new byte[(int) (storedLength - headerLength)];
+            in.read(offset + headerLength, value, 0, value.length);
+            return new Entry(value, in.readLong(offset + EntryHeader.VERSION_OFFSET),
+                    in.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), in.readInt(offset + EntryHeader.FLAGS_OFFSET),
+                    in.readLong(offset + EntryHeader.STORED_AT_OFFSET));
+        }
 
         int key(Key key) {
             return key.copyEncodedTo(keyArray, 0);
@@ -754,12 +832,7 @@ public final class OffHeapEngine implements StorageEngine {
 
         /** A view of the stored value, copied once into this thread's buffer. */
         View view(RandomDataInput in, long offset, long storedLength) {
-            int format = in.readUnsignedByte(offset + EntryHeader.FORMAT_OFFSET);
-            int headerLength = in.readUnsignedByte(offset + EntryHeader.LENGTH_OFFSET);
-            if (format != EntryHeader.FORMAT || headerLength < EntryHeader.LENGTH || headerLength > storedLength) {
-                throw new LarderException("entry header format " + format + " (length " + headerLength
-                        + ") is not one this build reads (format " + EntryHeader.FORMAT + ")");
-            }
+            int headerLength = checkHeader(in, offset, storedLength);
             int valueLength = (int) (storedLength - headerLength);
             byte[] into = inArray;
             if (into.length < valueLength) {
@@ -774,6 +847,16 @@ public final class OffHeapEngine implements StorageEngine {
                     in.readLong(offset + EntryHeader.STORED_AT_OFFSET));
             return view;
         }
+    }
+
+    private static int checkHeader(RandomDataInput in, long offset, long storedLength) {
+        int format = in.readUnsignedByte(offset + EntryHeader.FORMAT_OFFSET);
+        int headerLength = in.readUnsignedByte(offset + EntryHeader.LENGTH_OFFSET);
+        if (format != EntryHeader.FORMAT || headerLength < EntryHeader.LENGTH || headerLength > storedLength) {
+            throw new LarderException("entry header format " + format + " (length " + headerLength
+                    + ") is not one this build reads (format " + EntryHeader.FORMAT + ")");
+        }
+        return headerLength;
     }
 
     /** The entry a reader sees: a copy of the value in the thread's buffer, valid during the call. */
