@@ -33,6 +33,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.RandomDataOutput;
+import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.serialization.SizedReader;
 import net.openhft.chronicle.hash.serialization.impl.ByteArrayDataAccess;
@@ -165,17 +166,31 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    @Override
+    public int copyValue(Key key, ByteBuffer dst) {
+        Checks.key(key);
+        Checks.destination(dst);
+        enter();
+        try {
+            Object length = lookup(key, dst);
+            return length == null ? -1 : (Integer) length;
+        } finally {
+            exit();
+        }
+    }
+
     /**
      * Looks the key up through Chronicle's optimised {@code getUsing} path (the same one raw
      * {@code map.get} takes: one read lock, no query-context staging). Chronicle calls {@link
      * HitReader} on the stored bytes under the segment's read lock; it checks expiry, stamps the hit
-     * and runs {@code reader} (or, for {@code reader == null}, builds the {@link Entry}) there, leaving
-     * the result in the thread's scratch. Calls nested from a reader save and restore that state.
+     * and there runs {@code reader} (an {@link EntryReader}), copies into {@code reader} (a
+     * {@code copyValue} destination) or, for {@code reader == null}, builds the {@link Entry},
+     * leaving the result in the thread's scratch. Calls nested from a reader save and restore that state.
      */
-    private Object lookup(Key key, EntryReader<?> reader) {
+    private Object lookup(Key key, Object reader) {
         Scratch s = scratch.get();
         byte[] k = s.exactKey(key);
-        EntryReader<?> outerReader = s.reader;
+        Object outerReader = s.reader;
         long outerNow = s.now;
         Object outerResult = s.result;
         s.reader = reader;
@@ -217,8 +232,14 @@ public final class OffHeapEngine implements StorageEngine {
                 return EXPIRED;
             }
             stamp(in, offset);
-            EntryReader<?> reader = s.reader;
-            s.result = reader == null ? s.entry(in, offset, size) : reader.read(s.view(in, offset, size));
+            Object reader = s.reader;
+            if (reader == null) {
+                s.result = s.entry(in, offset, size);
+            } else if (reader instanceof ByteBuffer) {
+                s.result = copy(in, offset, size, (ByteBuffer) reader);
+            } else {
+                s.result = ((EntryReader<?>) reader).read(s.view(in, offset, size));
+            }
             return HIT;
         }
     }
@@ -245,32 +266,68 @@ public final class OffHeapEngine implements StorageEngine {
         enter();
         try {
             Scratch s = scratch.get();
-            int keyLength = s.key(key);
+            byte[] k = s.exactKey(key);
+            int keyLength = k.length;
             int prefixLength = key.primaryPrefixLength();
+            int valueLength = value.remaining();
             for (int fullRetries = 0; ; ) {
                 long now = clock.millis();
                 long expiresAt = expiry.expiresAt(now);
                 int segment;
                 long needChunks;
-                try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.keyStore, 0, keyLength)) {
+                try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(k)) {
                     c.updateLock().lock();
                     segment = c.segmentIndex();
                     MapEntry<byte[], byte[]> e = c.entry();
-                    needChunks = roomNeeded(segment, e, keyLength, value.remaining());
+                    if (e != null && e.value().size() == EntryHeader.LENGTH + valueLength
+                            && (value.hasArray() || value.isDirect())) {
+                        // Same size: same chunks, so no budget change; overwrite the entry in place.
+                        // (A read-only heap buffer, whose array is hidden, goes the general way.)
+                        return overwrite(c, e, value, flags, expiresAt, now);
+                    }
+                    needChunks = roomNeeded(segment, e, keyLength, valueLength);
                     if (needChunks == 0) {
                         try {
-                            return write(c, e, segment, s.fill(value, flags, expiresAt, now, ++ticks), s, keyLength,
+                            return write(c, e, segment, s.fill(value, flags, expiresAt, now, ++ticks), s, k,
                                     prefixLength);
                         } catch (SegmentFullException full) {
                             needChunks = roomAfterFull(fullRetries++);
                         }
                     }
                 }
-                evict(segment, needChunks, s, keyLength);
+                evict(segment, needChunks, s, k);
             }
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Writes header and value straight over a stored entry of the same size, under the write lock
+     * (taken from the held update lock), so readers see the old entry or the new, never a mix.
+     */
+    private long overwrite(ExternalMapQueryContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e,
+            ByteBuffer value, int flags, long expiresAt, long now) {
+        Data<byte[]> v = e.value();
+        RandomDataOutput<?> out = writable(v.bytes());
+        long offset = v.offset();
+        c.writeLock().lock();
+        long version = lastVersion.incrementAndGet();
+        out.writeByte(offset + EntryHeader.FORMAT_OFFSET, (byte) EntryHeader.FORMAT);
+        out.writeByte(offset + EntryHeader.LENGTH_OFFSET, (byte) EntryHeader.LENGTH);
+        out.writeShort(offset + EntryHeader.MARKS_OFFSET, (short) 0);
+        out.writeInt(offset + EntryHeader.FLAGS_OFFSET, flags);
+        out.writeLong(offset + EntryHeader.VERSION_OFFSET, version);
+        out.writeLong(offset + EntryHeader.EXPIRES_AT_OFFSET, expiresAt);
+        out.writeLong(offset + EntryHeader.STORED_AT_OFFSET, now);
+        out.writeLong(offset + EntryHeader.ACCESS_OFFSET, ++ticks);
+        int length = value.remaining();
+        if (value.hasArray()) {
+            out.write(offset + EntryHeader.LENGTH, value.array(), value.arrayOffset() + value.position(), length);
+        } else { // direct
+            out.write(offset + EntryHeader.LENGTH, value, value.position(), length);
+        }
+        return version;
     }
 
     @Override
@@ -280,18 +337,20 @@ public final class OffHeapEngine implements StorageEngine {
 
     private Entry computeLocked(Key key, ComputeFunction function) {
         Scratch s = scratch.get();
-        int keyLength = s.key(key);
+        // Its own copy of the key: the function may call back into the engine on this thread.
+        byte[] k = key.encodedBytes();
+        int keyLength = k.length;
         int prefixLength = key.primaryPrefixLength();
         for (int fullRetries = 0; ; ) {
             long now = clock.millis();
             int segment;
             long needChunks;
-            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(s.keyStore, 0, keyLength)) {
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(k)) {
                 c.updateLock().lock();
                 segment = c.segmentIndex();
                 MapEntry<byte[], byte[]> e = c.entry();
                 if (e != null && !isLive(e, now)) {
-                    removeEntry(e, segment, s.keyArray, keyLength, prefixLength);
+                    removeEntry(e, segment, k, keyLength, prefixLength);
                     expirations.increment();
                     e = null;
                 }
@@ -304,7 +363,7 @@ public final class OffHeapEngine implements StorageEngine {
                         return current;
                     case REMOVE:
                         if (e != null) {
-                            removeEntry(e, segment, s.keyArray, keyLength, prefixLength);
+                            removeEntry(e, segment, k, keyLength, prefixLength);
                         }
                         return null;
                     case TOUCH:
@@ -324,7 +383,7 @@ public final class OffHeapEngine implements StorageEngine {
                         if (needChunks == 0) {
                             try {
                                 long version = write(c, e, segment, s.fill(ByteBuffer.wrap(value), action.flags(),
-                                        storeExpiresAt, now, ++ticks), s, keyLength, prefixLength);
+                                        storeExpiresAt, now, ++ticks), s, k, prefixLength);
                                 return new Entry(value.clone(), version, storeExpiresAt, action.flags(), now);
                             } catch (SegmentFullException full) {
                                 // The old entry, if any, is gone: the function sees that on the retry.
@@ -338,7 +397,7 @@ public final class OffHeapEngine implements StorageEngine {
             }
             // Room is made outside the key's context (Chronicle locks one segment at a time), then the
             // function runs again on what is there now, as its contract allows.
-            evict(segment, needChunks, s, keyLength);
+            evict(segment, needChunks, s, k);
         }
     }
 
@@ -374,7 +433,8 @@ public final class OffHeapEngine implements StorageEngine {
      * before it fails, while a failed insert changes nothing.
      */
     private long write(ExternalMapQueryContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, int segment,
-            BytesStore<?, ?> stored, Scratch s, int keyLength, int prefixLength) {
+            BytesStore<?, ?> stored, Scratch s, byte[] key, int prefixLength) {
+        int keyLength = key.length;
         long version = lastVersion.incrementAndGet();
         stored.writeLong(EntryHeader.VERSION_OFFSET, version);
         long storedLength = s.outLength;
@@ -387,7 +447,7 @@ public final class OffHeapEngine implements StorageEngine {
             return version;
         }
         if (e != null) {
-            removeEntry(e, segment, s.keyArray, keyLength, prefixLength);
+            removeEntry(e, segment, key, keyLength, prefixLength);
         }
         try {
             c.absentEntry().doInsert(data);
@@ -401,7 +461,7 @@ public final class OffHeapEngine implements StorageEngine {
         segmentChunks.addAndGet(segment, newChunks);
         segmentEntries.incrementAndGet(segment);
         if (keyLength > prefixLength) {
-            index.add(s.keyArray, keyLength, prefixLength);
+            index.add(key, keyLength, prefixLength);
         }
         return version;
     }
@@ -564,8 +624,7 @@ public final class OffHeapEngine implements StorageEngine {
      * {@value #BATCH_DIVISOR}th of its budget so that evictions amortise over many writes: expired
      * entries first, then the least recently used. The key being written is spared.
      */
-    private void evict(int segment, long needChunks, Scratch s, int protectedLength) {
-        byte[] protectedKey = Arrays.copyOf(s.keyArray, protectedLength);
+    private void evict(int segment, long needChunks, Scratch s, byte[] protectedKey) {
         long now = clock.millis();
         try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
             // Read under the segment's lock: no write to this segment can move these now.
@@ -756,8 +815,6 @@ public final class OffHeapEngine implements StorageEngine {
 
     /** Per-thread buffers, so the hot paths allocate nothing. */
     private final class Scratch {
-        final byte[] keyArray = new byte[Key.MAX_ENCODED_BYTES];
-        final BytesStore<?, ?> keyStore = BytesStore.wrap(keyArray);
         /** Keys met while iterating a segment, apart from the key being written. */
         final byte[] otherKeyArray = new byte[Key.MAX_ENCODED_BYTES];
         byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
@@ -767,8 +824,11 @@ public final class OffHeapEngine implements StorageEngine {
         final View view = new View();
         /** Exact-length key arrays by length, for Chronicle's byte[] key paths; filled lazily. */
         final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
-        /** The read in progress on this thread (see {@link #lookup}). */
-        EntryReader<?> reader;
+        /**
+         * The read in progress on this thread (see {@link #lookup}): an {@link EntryReader}, the
+         * {@link ByteBuffer} of a {@code copyValue}, or null for {@code get}.
+         */
+        Object reader;
         long now;
         Object result;
 
@@ -794,10 +854,6 @@ public final class OffHeapEngine implements StorageEngine {
             return new Entry(value, in.readLong(offset + EntryHeader.VERSION_OFFSET),
                     in.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), in.readInt(offset + EntryHeader.FLAGS_OFFSET),
                     in.readLong(offset + EntryHeader.STORED_AT_OFFSET));
-        }
-
-        int key(Key key) {
-            return key.copyEncodedTo(keyArray, 0);
         }
 
         /**
@@ -847,6 +903,26 @@ public final class OffHeapEngine implements StorageEngine {
                     in.readLong(offset + EntryHeader.STORED_AT_OFFSET));
             return view;
         }
+    }
+
+    /** {@code copyValue}'s copy: straight from the map into {@code dst} when it fits. */
+    private static Integer copy(RandomDataInput in, long offset, long storedLength, ByteBuffer dst) {
+        int headerLength = checkHeader(in, offset, storedLength);
+        int length = (int) (storedLength - headerLength);
+        if (length <= dst.remaining()) {
+            int position = dst.position();
+            if (dst.hasArray()) {
+                in.read(offset + headerLength, dst.array(), dst.arrayOffset() + position, length);
+            } else if (dst.isDirect()) {
+                in.nativeRead(offset + headerLength, Jvm.address(dst) + position, length);
+            } else {
+                for (int i = 0; i < length; i++) {
+                    dst.put(position + i, in.readByte(offset + headerLength + i));
+                }
+            }
+            dst.position(position + length);
+        }
+        return length;
     }
 
     private static int checkHeader(RandomDataInput in, long offset, long storedLength) {

@@ -86,6 +86,43 @@ class OffHeapEngineTest {
     }
 
     @Test
+    void sameSizeOverwritesInPlaceFromEveryKindOfBuffer() {
+        StorageEngine engine = open();
+        Key key = Key.of("/same", Variant.of("lang", "en"));
+        long last = engine.set(key, bytes("aaaaa"), Expiry.after(Duration.ofSeconds(5)), 1);
+        long bytesUsed = engine.stats().bytesUsed();
+        ByteBuffer direct = ByteBuffer.allocateDirect(9);
+        direct.put(bytes("xxbbbbbxx")).position(2).limit(7);
+        ByteBuffer heap = ByteBuffer.wrap(bytes("yccccc"), 1, 5);
+        ByteBuffer readOnly = ByteBuffer.wrap(bytes("ddddd")).asReadOnlyBuffer();
+        int flags = 2;
+        for (ByteBuffer value : List.of(direct, heap, readOnly)) {
+            clock.advance(Duration.ofMillis(10));
+            int position = value.position();
+            long version = engine.set(key, value, Expiry.never(), flags);
+            assertThat(value.position()).isEqualTo(position);
+            assertThat(version).isGreaterThan(last);
+            Entry entry = engine.get(key);
+            assertThat(entry.value()).isEqualTo(remaining(value));
+            assertThat(entry.version()).isEqualTo(version);
+            assertThat(entry.flags()).isEqualTo(flags);
+            assertThat(entry.expiresAt()).isZero();
+            assertThat(entry.storedAt()).isEqualTo(clock.millis());
+            last = version;
+            flags++;
+        }
+        assertThat(engine.variants(bytes("/same"))).containsExactly(Variant.of("lang", "en"));
+        assertThat(engine.stats().entries()).isEqualTo(1);
+        assertThat(engine.stats().bytesUsed()).isEqualTo(bytesUsed).isPositive();
+    }
+
+    private static byte[] remaining(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+
+    @Test
     void versionsIncreaseAcrossKeysAndTouchKeepsThem() {
         StorageEngine engine = open();
         long a = engine.set(Key.of("/a"), bytes("1"));
