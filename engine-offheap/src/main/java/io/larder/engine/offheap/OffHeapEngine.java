@@ -70,6 +70,7 @@ public final class OffHeapEngine implements StorageEngine {
 
     private static final int BATCH_DIVISOR = 32;
     private static final int CACHED_SCRATCH_LIMIT = 256 << 10;
+    private static final int SCRATCH_SLOTS = 64;
     /** Keys up to this long get a reusable exact-length array per thread; longer ones a copy. */
     private static final int EXACT_KEY_LIMIT = 512;
 
@@ -80,6 +81,12 @@ public final class OffHeapEngine implements StorageEngine {
     private final ScheduledExecutorService sweeper;
     private final VariantIndex index = new VariantIndex();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * A front for {@link #scratch}, by thread id: a thread finds its own scratch here with two plain
+     * reads, while a {@code ThreadLocal} lookup in a thread with many thread-locals (Chronicle keeps
+     * several) often probes. A slot shared by two threads just falls back to the thread-local.
+     */
+    private final Scratch[] scratchSlots = new Scratch[SCRATCH_SLOTS];
 
     private final AtomicLong lastVersion = new AtomicLong();
     private final AtomicLongArray segmentChunks;
@@ -188,7 +195,7 @@ public final class OffHeapEngine implements StorageEngine {
      * leaving the result in the thread's scratch. Calls nested from a reader save and restore that state.
      */
     private Object lookup(Key key, Object reader) {
-        Scratch s = scratch.get();
+        Scratch s = scratch();
         byte[] k = s.exactKey(key);
         Object outerReader = s.reader;
         long outerNow = s.now;
@@ -226,19 +233,25 @@ public final class OffHeapEngine implements StorageEngine {
     private final class HitReader implements SizedReader<byte[]> {
         @Override
         public byte[] read(Bytes in, long size, byte[] using) {
-            Scratch s = scratch.get();
+            Scratch s = scratch();
             long offset = in.readPosition();
-            if (!Expiry.isLive(in.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), s.now)) {
+            // The Bytes checks every access against its limits; its store (the tier's native memory,
+            // same offsets) does not, so check the entry once and read the store.
+            BytesStore<?, ?> store = in.bytesStore();
+            if (size < EntryHeader.LENGTH || offset + size > in.readLimit() || store == null) {
+                throw new LarderException("stored entry of " + size + " bytes at " + offset + " is out of bounds");
+            }
+            if (!Expiry.isLive(store.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), s.now)) {
                 return EXPIRED;
             }
-            stamp(in, offset);
+            store.writeLong(offset + EntryHeader.ACCESS_OFFSET, ++ticks);
             Object reader = s.reader;
             if (reader == null) {
-                s.result = s.entry(in, offset, size);
+                s.result = s.entry(store, offset, size);
             } else if (reader instanceof ByteBuffer) {
-                s.result = copy(in, offset, size, (ByteBuffer) reader);
+                s.result = copy(store, offset, size, (ByteBuffer) reader);
             } else {
-                s.result = ((EntryReader<?>) reader).read(s.view(in, offset, size));
+                s.result = ((EntryReader<?>) reader).read(s.view(store, offset, size));
             }
             return HIT;
         }
@@ -265,7 +278,7 @@ public final class OffHeapEngine implements StorageEngine {
         Checks.expiry(expiry);
         enter();
         try {
-            Scratch s = scratch.get();
+            Scratch s = scratch();
             byte[] k = s.exactKey(key);
             int keyLength = k.length;
             int prefixLength = key.primaryPrefixLength();
@@ -336,7 +349,7 @@ public final class OffHeapEngine implements StorageEngine {
     }
 
     private Entry computeLocked(Key key, ComputeFunction function) {
-        Scratch s = scratch.get();
+        Scratch s = scratch();
         // Its own copy of the key: the function may call back into the engine on this thread.
         byte[] k = key.encodedBytes();
         int keyLength = k.length;
@@ -478,7 +491,7 @@ public final class OffHeapEngine implements StorageEngine {
         Key.checkPrimary(primary);
         enter();
         try {
-            Scratch s = scratch.get();
+            Scratch s = scratch();
             byte[] prefix = Key.primaryPrefix(primary);
             int removed = removeLive(s, prefix, prefix.length);
             for (byte[] key : index.keysOf(prefix)) {
@@ -541,7 +554,7 @@ public final class OffHeapEngine implements StorageEngine {
     public void clear() {
         enter();
         try {
-            Scratch s = scratch.get();
+            Scratch s = scratch();
             for (int segment = 0; segment < sizing.segments(); segment++) {
                 int seg = segment;
                 try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
@@ -581,7 +594,7 @@ public final class OffHeapEngine implements StorageEngine {
     }
 
     private int sweep() {
-        Scratch s = scratch.get();
+        Scratch s = scratch();
         int swept = 0;
         for (int segment = 0; segment < sizing.segments() && !closed; segment++) {
             int seg = segment;
@@ -813,8 +826,22 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
+    private Scratch scratch() {
+        Thread thread = Thread.currentThread();
+        int slot = (int) thread.getId() & (SCRATCH_SLOTS - 1);
+        Scratch s = scratchSlots[slot];
+        if (s == null || s.owner != thread) {
+            s = scratch.get();
+            scratchSlots[slot] = s;
+        }
+        return s;
+    }
+
     /** Per-thread buffers, so the hot paths allocate nothing. */
     private final class Scratch {
+        /** The thread this belongs to; final, so a racy read of {@link #scratchSlots} sees it set. */
+        final Thread owner = Thread.currentThread();
         /** Keys met while iterating a segment, apart from the key being written. */
         final byte[] otherKeyArray = new byte[Key.MAX_ENCODED_BYTES];
         byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
