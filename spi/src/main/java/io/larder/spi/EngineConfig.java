@@ -65,7 +65,9 @@ public final class EngineConfig {
             if (v == null) {
                 throw new ConfigException("option '" + k + "' of engine '" + name + "' has no value");
             }
-            copy.put(k.trim(), v.trim());
+            if (copy.put(k.trim(), v.trim()) != null) {
+                throw new ConfigException("option '" + k.trim() + "' of engine '" + name + "' is given twice");
+            }
         });
         return new EngineConfig(name, copy, Clock.system());
     }
@@ -134,9 +136,13 @@ public final class EngineConfig {
     /** Reads the properties form, like {@link #fromMap(Map)}. */
     public static EngineConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties must not be null");
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String name : properties.stringPropertyNames().stream().sorted().collect(Collectors.toList())) {
-            map.put(name, properties.getProperty(name));
+        Map<String, String> map = new java.util.TreeMap<>();
+        for (Map.Entry<Object, Object> e : properties.entrySet()) {
+            if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) {
+                throw new ConfigException("configuration property " + e.getKey() + "=" + e.getValue()
+                        + " is not a string; write every option as a string, such as capacity=64m");
+            }
+            map.put((String) e.getKey(), (String) e.getValue());
         }
         return fromMap(map);
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * {@link #at(Instant) an instant}. An entry is live while {@code expiresAt == 0 || now < expiresAt},
  * where {@code expiresAt} is in epoch milliseconds and 0 means never.
  *
- * <p>A duration of zero, or an instant at or before now, expires the entry at once: the write is
+ * <p>Durations count whole milliseconds, a remainder rounded up. A duration of zero, or an
+ * instant at or before now, expires the entry at once: the write is
  * applied and the entry is immediately absent. Refused with an {@link IllegalArgumentException}
  * that names the limit: a negative duration, an instant before the epoch, and anything that would
  * expire after {@link #MAX_EPOCH_MILLIS} (the end of year 9999), which no sane cache means.
@@ -52,7 +53,12 @@ public final class Expiry {
             throw new IllegalArgumentException("expiry duration " + duration + " is absurd; the latest expiry is "
                     + Instant.ofEpochMilli(MAX_EPOCH_MILLIS));
         }
-        return new Expiry(Kind.AFTER, duration.toMillis());
+        long millis = duration.toMillis();
+        // Round a remainder up, so that a positive duration never expires at once.
+        if (Duration.ofMillis(millis).compareTo(duration) < 0) {
+            millis++;
+        }
+        return new Expiry(Kind.AFTER, millis);
     }
 
     /** {@link #after(Duration)} in milliseconds. */

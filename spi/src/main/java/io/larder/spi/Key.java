@@ -61,10 +61,14 @@ public final class Key implements Comparable<Key> {
         return of(primary, Variant.EMPTY);
     }
 
-    /** The key of a UTF-8 primary and a variant. */
+    /**
+     * The key of a UTF-8 primary and a variant.
+     *
+     * @throws IllegalArgumentException also if the primary is not valid Unicode (an unpaired surrogate)
+     */
     public static Key of(String primary, Variant variant) {
         Objects.requireNonNull(primary, "primary must not be null");
-        return of(primary.getBytes(StandardCharsets.UTF_8), variant);
+        return of(Utf8.encode(primary, "primary"), variant);
     }
 
     /** The key of a primary with the empty variant; the bytes are copied. */
@@ -138,7 +142,7 @@ public final class Key implements Comparable<Key> {
     /** {@link #primaryPrefix(byte[])} of a UTF-8 primary. */
     public static byte[] primaryPrefix(String primary) {
         Objects.requireNonNull(primary, "primary must not be null");
-        return primaryPrefix(primary.getBytes(StandardCharsets.UTF_8));
+        return primaryPrefix(Utf8.encode(primary, "primary"));
     }
 
     /**

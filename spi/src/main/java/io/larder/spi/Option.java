@@ -54,6 +54,7 @@ public final class Option<T> {
         return new Option<>(name, description, defaultValue, "a duration of at least " + formatDuration(min)
                 + " such as 500ms or 30s (a whole number with unit ms, s, m, h or d)", raw -> {
                     Duration d = parseDuration(raw);
+                    d.toMillis(); // throws if it does not fit in milliseconds, refused as malformed
                     if (d.compareTo(min) < 0) {
                         throw new IllegalArgumentException("below the minimum");
                     }

@@ -1,7 +1,6 @@
 package io.larder.spi;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -87,8 +86,11 @@ public interface StorageEngine extends AutoCloseable {
      * effect. If the function throws, {@code compute} throws the same and the store is unchanged.
      *
      * @return the entry under the key afterwards (a kept, touched or stored one), or {@code null}
-     *         when there is none; a value stored already expired is returned although reads miss it
+     *         when there is none; an entry stored or touched with an expiry already past is
+     *         returned although reads miss it
      * @throws ValueTooLargeException if the function stores a value above {@link #maxValueSize()}
+     * @throws IllegalArgumentException if the function's expiry, resolved now, passes the latest
+     *         expiry; the store is unchanged
      */
     Entry compute(Key key, ComputeFunction function);
 
@@ -219,7 +221,10 @@ public interface StorageEngine extends AutoCloseable {
         return after == null ? Outcome.notFound() : Outcome.touched(after.version());
     }
 
-    /** Sets the live entry's expiry and returns it with the new expiry, or {@code null}. */
+    /**
+     * Sets the live entry's expiry and returns it with the new expiry, or {@code null}. Unlike the
+     * reads above it is a write: it counts no hit or miss.
+     */
     default Entry getAndTouch(Key key, Expiry expiry) {
         Checks.key(key);
         Checks.expiry(expiry);
@@ -310,7 +315,7 @@ public interface StorageEngine extends AutoCloseable {
     /** {@link #invalidate(byte[])} of a UTF-8 primary. */
     default int invalidate(String primary) {
         Objects.requireNonNull(primary, "primary must not be null");
-        return invalidate(primary.getBytes(StandardCharsets.UTF_8));
+        return invalidate(Utf8.encode(primary, "primary"));
     }
 
     /** The variants of {@code primary} that have a live entry, in no particular order. */
@@ -319,7 +324,7 @@ public interface StorageEngine extends AutoCloseable {
     /** {@link #variants(byte[])} of a UTF-8 primary. */
     default List<Variant> variants(String primary) {
         Objects.requireNonNull(primary, "primary must not be null");
-        return variants(primary.getBytes(StandardCharsets.UTF_8));
+        return variants(Utf8.encode(primary, "primary"));
     }
 
     /** Removes every entry (memcached {@code flush_all}). */

@@ -1,7 +1,5 @@
 package io.larder.spi;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -198,7 +196,7 @@ public final class Variant {
             Objects.requireNonNull(name, "variant parameter name must not be null");
             Objects.requireNonNull(value, () -> "value of variant parameter '" + name + "' must not be null");
             checkName(name);
-            byte[] encoded = utf8(name, value);
+            byte[] encoded = Utf8.encode(value, "value of variant parameter '" + name + "'");
             if (encoded.length > MAX_VALUE_BYTES) {
                 throw new IllegalArgumentException("value of variant parameter '" + name + "' is "
                         + encoded.length + " bytes; the limit is " + MAX_VALUE_BYTES + " bytes of UTF-8");
@@ -246,21 +244,6 @@ public final class Variant {
                     throw new IllegalArgumentException("variant parameter name '" + abbreviate(name)
                             + "' has an invalid character at index " + i + "; names are [a-z0-9._-]");
                 }
-            }
-        }
-
-        private static byte[] utf8(String name, String value) {
-            try {
-                var buffer = StandardCharsets.UTF_8.newEncoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .encode(java.nio.CharBuffer.wrap(value));
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                return bytes;
-            } catch (CharacterCodingException e) {
-                throw new IllegalArgumentException(
-                        "value of variant parameter '" + name + "' is not valid UTF-8 (unpaired surrogate)", e);
             }
         }
 

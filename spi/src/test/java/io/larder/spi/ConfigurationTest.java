@@ -140,4 +140,22 @@ class ConfigurationTest {
         assertThat(RecordingProvider.lastOpened.clock()).isSameAs(clock);
         assertThat(config.with("sync", "false").clock()).isSameAs(clock);
     }
+
+    @Test
+    void nothingIsSilentlyMergedDroppedOrOverflowed() {
+        java.util.Map<String, String> twice = new java.util.LinkedHashMap<>();
+        twice.put("capacity", "1m");
+        twice.put("capacity ", "2m");
+        assertThatThrownBy(() -> EngineConfig.of("recording", twice)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'capacity'").hasMessageContaining("twice");
+
+        java.util.Properties properties = new java.util.Properties();
+        properties.put("engine", "recording");
+        properties.put("capacity", 1L << 20);
+        assertThatThrownBy(() -> EngineConfig.fromProperties(properties)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("capacity=1048576").hasMessageContaining("not a string");
+
+        assertThatThrownBy(() -> Larder.open("recording:?interval=999999999999999h"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("option 'interval'");
+    }
 }

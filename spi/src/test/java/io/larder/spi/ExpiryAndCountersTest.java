@@ -22,6 +22,9 @@ class ExpiryAndCountersTest {
         assertThat(Expiry.isLive(1000, 1000)).isFalse();
         assertThat(Expiry.isLive(0, Long.MAX_VALUE)).isTrue();
         assertThat(Expiry.ofExpiresAt(0)).isEqualTo(Expiry.never());
+        // A positive duration never rounds down to "at once".
+        assertThat(Expiry.after(Duration.ofNanos(1)).expiresAt(1000)).isEqualTo(1001);
+        assertThat(Expiry.after(Duration.ofNanos(1_500_000)).expiresAt(1000)).isEqualTo(1002);
     }
 
     @Test

@@ -93,4 +93,12 @@ class KeyAndVariantLimitsTest {
                 .hasMessageContaining("primary length 5");
         assertThatThrownBy(() -> Key.decode(new byte[] {0, 1, 7, 3, 'a'})).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void stringPrimariesMustBeValidUnicode() {
+        assertThatThrownBy(() -> Key.of("page\ud800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("primary is not valid UTF-8");
+        assertThatThrownBy(() -> Key.primaryPrefix("page\udc00")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Key.of("page?")).isNotEqualTo(Key.of("page\u00e9"));
+    }
 }

@@ -110,6 +110,19 @@ public interface BadInputTck extends TckSuite {
         calls.put("copy into read-only", e -> e.copyValue(Key.of("k0"), ByteBuffer.allocate(64).asReadOnlyBuffer()));
         assertRefusedAndUnchanged(calls, IllegalArgumentException.class, "");
 
+        // Valid when made, too far once resolved against now: refused at write time, store unchanged.
+        Expiry tooFar = Expiry.after(java.time.Duration.ofMillis(Expiry.MAX_EPOCH_MILLIS - 1000));
+        Map<String, Consumer<StorageEngine>> late = new LinkedHashMap<>();
+        late.put("set", e -> e.set(Key.of("k0"), bytes("x"), tooFar, 0));
+        late.put("set(new key)", e -> e.set(Key.of("new"), bytes("x"), tooFar, 0));
+        late.put("add", e -> e.add(Key.of("new"), bytes("x"), tooFar, 0));
+        late.put("replace", e -> e.replace(Key.of("k0"), bytes("x"), tooFar, 0));
+        late.put("cas", e -> e.compareAndSet(Key.of("k0"), e.get(Key.of("k0")).version(), bytes("x"), tooFar, 0));
+        late.put("touch", e -> e.touch(Key.of("k1"), tooFar));
+        late.put("getAndTouch", e -> e.getAndTouch(Key.of("k1"), tooFar));
+        late.put("compute store", e -> e.compute(Key.of("k0"), cur -> ComputeAction.store(bytes("x"), tooFar, 0)));
+        assertRefusedAndUnchanged(late, IllegalArgumentException.class, "latest expiry");
+
         Map<String, Consumer<StorageEngine>> counters = new LinkedHashMap<>();
         counters.put("increment text", e -> e.increment(Key.of("k1"), 1));
         counters.put("decrement text", e -> e.decrement(Key.of("k1"), 1));

@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 /**
@@ -25,7 +23,9 @@ import java.util.function.Function;
  */
 public final class ModelRun implements AutoCloseable {
 
-    static final Queue<ModelRun> OPEN = new ConcurrentLinkedQueue<>();
+    // Per thread: a chain is built and run on the thread of its property call, and jqwik may run
+    // other chains (shrinking) on other threads at the same time.
+    private static final ThreadLocal<List<ModelRun>> OPEN = ThreadLocal.withInitial(ArrayList::new);
 
     final EngineUnderTest underTest;
     final StorageEngine model;
@@ -41,19 +41,20 @@ public final class ModelRun implements AutoCloseable {
                 Long.toString(underTest.engine().maxValueSize()), "sweepInterval", "1h"))
                 .withClock(underTest.clock()));
         this.persistent = underTest.engine().capabilities().contains(Capability.PERSISTENT);
-        OPEN.add(this);
+        OPEN.get().add(this);
     }
 
     StorageEngine engine() {
         return underTest.engine();
     }
 
-    /** Closes every run opened on this thread's behalf since the last call. */
+    /** Closes every run this thread opened since the last call. */
     static void closeAll() {
-        ModelRun run;
-        while ((run = OPEN.poll()) != null) {
+        List<ModelRun> open = OPEN.get();
+        for (ModelRun run : open) {
             run.close();
         }
+        open.clear();
     }
 
     @Override

@@ -22,6 +22,9 @@ public final class HeapEngineProvider implements EngineProvider {
     public static final Option<Duration> SWEEP_INTERVAL = Option.duration("sweepInterval", Duration.ofSeconds(1),
             Duration.ofMillis(1), "how often a background thread reclaims expired entries");
 
+    /** The largest value a {@code byte[]} can carry, with room for the JVM's array headers. */
+    static final long LARGEST_ARRAY = Integer.MAX_VALUE - (64 << 10);
+
     @Override
     public String name() {
         return "heap";
@@ -47,6 +50,10 @@ public final class HeapEngineProvider implements EngineProvider {
 
     /** Capacity must hold at least one largest entry, so that no valid write can fail for room. */
     static void checkFits(String engine, long capacity, long maxValueSize) {
+        if (maxValueSize > LARGEST_ARRAY) {
+            throw new ConfigException("engine '" + engine + "': maxValueSize " + maxValueSize + " bytes is more than a "
+                    + "Java array holds; the limit is " + LARGEST_ARRAY + " bytes");
+        }
         long largest = HeapEngine.charge(Key.MAX_ENCODED_BYTES, 0) + maxValueSize;
         if (capacity < largest) {
             throw new ConfigException("engine '" + engine + "': capacity " + capacity + " bytes cannot hold one entry"

@@ -43,18 +43,22 @@ final class FileBackedHeapEngine implements StorageEngine {
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            replay(file, loseLastWrite);
+            long end = replay(file, loseLastWrite);
             this.log = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            // A record torn by a kill is cut off, or everything appended after it would be lost on replay.
+            log.truncate(end);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void replay(Path file, boolean loseLastWrite) throws IOException {
+    /** Replays the whole records; returns where they end. */
+    private long replay(Path file, boolean loseLastWrite) throws IOException {
         ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file));
         int records = 0;
         ByteBuffer scan = all.duplicate();
-        while (scan.remaining() >= 4 && scan.getInt(scan.position()) <= scan.remaining() - 4) {
+        while (scan.remaining() >= 4 && scan.getInt(scan.position()) > 0
+                && scan.getInt(scan.position()) <= scan.remaining() - 4) {
             scan.position(scan.position() + 4 + scan.getInt(scan.position()));
             records++;
         }
@@ -84,6 +88,7 @@ final class FileBackedHeapEngine implements StorageEngine {
                 heap.restore(key, new Entry(value, version, expiresAt, flags, storedAt));
             }
         }
+        return scan.position();
     }
 
     private void append(byte type, Key key, Entry entry) {
