@@ -198,10 +198,8 @@ public final class OffHeapEngine implements StorageEngine {
         Scratch s = scratch();
         byte[] k = s.exactKey(key);
         Object outerReader = s.reader;
-        long outerNow = s.now;
         Object outerResult = s.result;
         s.reader = reader;
-        s.now = clock.millis();
         s.result = null;
         try {
             byte[] outcome = map.getUsing(k, null);
@@ -216,7 +214,6 @@ public final class OffHeapEngine implements StorageEngine {
             return null;
         } finally {
             s.reader = outerReader;
-            s.now = outerNow;
             s.result = outerResult;
         }
     }
@@ -241,7 +238,9 @@ public final class OffHeapEngine implements StorageEngine {
             if (size < EntryHeader.LENGTH || offset + size > in.readLimit() || store == null) {
                 throw new LarderException("stored entry of " + size + " bytes at " + offset + " is out of bounds");
             }
-            if (!Expiry.isLive(store.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET), s.now)) {
+            long expiresAt = store.readLong(offset + EntryHeader.EXPIRES_AT_OFFSET);
+            // The clock is read only for an entry that can expire (0 is never).
+            if (expiresAt != 0 && !Expiry.isLive(expiresAt, clock.millis())) {
                 return EXPIRED;
             }
             store.writeLong(offset + EntryHeader.ACCESS_OFFSET, ++ticks);
@@ -856,7 +855,6 @@ public final class OffHeapEngine implements StorageEngine {
          * {@link ByteBuffer} of a {@code copyValue}, or null for {@code get}.
          */
         Object reader;
-        long now;
         Object result;
 
         /** The encoded key in this thread's array of exactly its length. */
