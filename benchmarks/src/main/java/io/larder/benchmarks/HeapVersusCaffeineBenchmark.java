@@ -6,7 +6,6 @@ import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +36,7 @@ public class HeapVersusCaffeineBenchmark {
     @Param({"100", "4096"})
     public int valueSize;
 
-    static final int KEYS = 10_000;
+    static final int KEYS = KeyPicker.KEYS;
 
     StorageEngine heap;
     Cache<Key, byte[]> caffeine;
@@ -63,33 +62,23 @@ public class HeapVersusCaffeineBenchmark {
         heap.close();
     }
 
-    /** Per-thread random key picker. */
-    @State(Scope.Thread)
-    public static class Picker {
-        final SplittableRandom random = new SplittableRandom(42);
-
-        int next() {
-            return random.nextInt(KEYS);
-        }
-    }
-
     @Benchmark
-    public Object heapGet(Picker picker) {
+    public Object heapGet(KeyPicker picker) {
         return heap.get(keys[picker.next()]);
     }
 
     @Benchmark
-    public Object caffeineGet(Picker picker) {
+    public Object caffeineGet(KeyPicker picker) {
         return caffeine.getIfPresent(keys[picker.next()]);
     }
 
     @Benchmark
-    public long heapSet(Picker picker) {
+    public long heapSet(KeyPicker picker) {
         return heap.set(keys[picker.next()], value, Expiry.never(), 0);
     }
 
     @Benchmark
-    public Object caffeineSet(Picker picker) {
+    public Object caffeineSet(KeyPicker picker) {
         caffeine.put(keys[picker.next()], value);
         return value;
     }

@@ -2,12 +2,12 @@ package io.larder.benchmarks.offheap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.larder.benchmarks.KeyPicker;
 import io.larder.engine.offheap.JvmFlags;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -46,7 +46,7 @@ public class OffHeapVersusChronicleBenchmark {
     @Param({"100", "4096"})
     public int valueSize;
 
-    static final int KEYS = 10_000;
+    static final int KEYS = KeyPicker.KEYS;
 
     StorageEngine offheap;
     ChronicleMap<byte[], byte[]> chronicle;
@@ -85,29 +85,19 @@ public class OffHeapVersusChronicleBenchmark {
         chronicle.close();
     }
 
-    /** Per-thread random key picker. */
-    @State(Scope.Thread)
-    public static class Picker {
-        final SplittableRandom random = new SplittableRandom(42);
-
-        int next() {
-            return random.nextInt(KEYS);
-        }
-    }
-
     @Benchmark
-    public Object offheapGet(Picker picker) {
+    public Object offheapGet(KeyPicker picker) {
         return offheap.get(keys[picker.next()]);
     }
 
     @Benchmark
-    public Object chronicleGet(Picker picker) {
+    public Object chronicleGet(KeyPicker picker) {
         return chronicle.get(encodedKeys[picker.next()]);
     }
 
     /** Raw map through a query context with a byte[] key: read lock, copy of the value. */
     @Benchmark
-    public Object chronicleContextGet(Picker picker) {
+    public Object chronicleContextGet(KeyPicker picker) {
         try (net.openhft.chronicle.map.ExternalMapQueryContext<byte[], byte[], ?> c =
                 chronicle.queryContext(encodedKeys[picker.next()])) {
             c.readLock().lock();
@@ -124,7 +114,7 @@ public class OffHeapVersusChronicleBenchmark {
 
     /** Raw map through a query context with a BytesStore key. */
     @Benchmark
-    public Object chronicleStoreContextGet(Picker picker) {
+    public Object chronicleStoreContextGet(KeyPicker picker) {
         byte[] k = encodedKeys[picker.next()];
         try (net.openhft.chronicle.map.ExternalMapQueryContext<byte[], byte[], ?> c =
                 chronicle.queryContext(net.openhft.chronicle.bytes.BytesStore.wrap(k), 0, k.length)) {
@@ -141,23 +131,23 @@ public class OffHeapVersusChronicleBenchmark {
     }
 
     @Benchmark
-    public Object caffeineGet(Picker picker) {
+    public Object caffeineGet(KeyPicker picker) {
         return caffeine.getIfPresent(keys[picker.next()]);
     }
 
     @Benchmark
-    public long offheapSet(Picker picker) {
+    public long offheapSet(KeyPicker picker) {
         return offheap.set(keys[picker.next()], value, Expiry.never(), 0);
     }
 
     @Benchmark
-    public Object chronicleSet(Picker picker) {
+    public Object chronicleSet(KeyPicker picker) {
         chronicle.put(encodedKeys[picker.next()], value);
         return value;
     }
 
     @Benchmark
-    public Object caffeineSet(Picker picker) {
+    public Object caffeineSet(KeyPicker picker) {
         caffeine.put(keys[picker.next()], value);
         return value;
     }
