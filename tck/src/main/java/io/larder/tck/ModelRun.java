@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -157,6 +156,5 @@ public final class ModelRun implements AutoCloseable {
 
     void compareEqual(String what, Object engine, Object model) {
         assertThat(engine).as(what).isEqualTo(model);
-        Objects.requireNonNull(what);
     }
 }

@@ -309,19 +309,22 @@ public final class HeapEngine implements StorageEngine {
         bytesUsed -= charge(key.encodedLength(), stored.value.length);
     }
 
-    /** Evicts until within capacity: expired entries first, then the least recently used. */
+    /**
+     * Evicts the least recently used entries until within capacity; an expired one met on the way
+     * counts as an expiration, not an eviction. O(entries removed), not a sweep of the store.
+     */
     private void makeRoom(long now) {
-        if (bytesUsed <= capacity) {
-            return;
-        }
-        sweep(now);
         Iterator<Map.Entry<Key, Stored>> it = entries.entrySet().iterator();
         // The entry just written is the most recently used, last in order; capacity admits any one entry.
         while (bytesUsed > capacity && it.hasNext()) {
             Map.Entry<Key, Stored> e = it.next();
             bytesUsed -= charge(e.getKey().encodedLength(), e.getValue().value.length);
             it.remove();
-            evictions++;
+            if (e.getValue().isLive(now)) {
+                evictions++;
+            } else {
+                expirations++;
+            }
         }
     }
 
