@@ -771,8 +771,8 @@ public final class LmdbEngine implements StorageEngine {
             long lastVersion = meta.get(r.txn, lastVersionKey).getLong(0);
             EnvInfo info = env.info();
             long pageSize = entries.stat(r.txn).pageSize;
-            return new EngineStats(count, used, settings.capacity(), hits.sum(), misses.sum(), evictions.sum(),
-                    expirations.sum(), Map.of(
+            return new EngineStats(count, used, settings.capacity(), hits.sum(), misses.sum(), 0L, 0L, 0L,
+                    evictions.sum(), expirations.sum(), 0L, Map.of(
                             "lastVersion", lastVersion,
                             "mapSize", info.mapSize,
                             "pageSize", pageSize,

@@ -759,7 +759,7 @@ public final class OffHeapEngine implements StorageEngine {
                 entries += segmentEntries.get(i);
             }
             return new EngineStats(entries, sizing.chunkBytes(chunks), sizing.capacity(), hits.sum(), misses.sum(),
-                    evictions.sum(), expirations.sum(), Map.of(
+                    0L, 0L, 0L, evictions.sum(), expirations.sum(), 0L, Map.of(
                             "offHeapReserved", map.offHeapMemoryUsed(),
                             "segments", (long) sizing.segments(),
                             "chunkSize", (long) sizing.chunkSize(),

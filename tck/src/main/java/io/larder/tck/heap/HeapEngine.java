@@ -205,7 +205,8 @@ public final class HeapEngine implements StorageEngine {
     @Override
     public synchronized EngineStats stats() {
         ensureOpen();
-        return new EngineStats(entries.size(), bytesUsed, capacity, hits, misses, evictions, expirations,
+        return new EngineStats(entries.size(), bytesUsed, capacity, hits, misses, 0L, 0L, 0L, evictions,
+                expirations, 0L,
                 Map.of("lastVersion", lastVersion));
     }
 
