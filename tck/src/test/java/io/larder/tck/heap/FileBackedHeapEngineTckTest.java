@@ -1,5 +1,6 @@
 package io.larder.tck.heap;
 
+import io.larder.engine.heap.FileBackedHeapTckFactory;
 import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
 

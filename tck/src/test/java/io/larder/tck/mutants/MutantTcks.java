@@ -2,7 +2,7 @@ package io.larder.tck.mutants;
 
 import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
-import io.larder.tck.heap.LosesLastWriteTckFactory;
+import io.larder.engine.heap.LosesLastWriteTckFactory;
 
 /**
  * The whole kit against each mutant. Their names end in neither Test nor Properties, so the build

@@ -1,4 +1,4 @@
-package io.larder.tck;
+package io.larder.demo;
 
 import io.larder.spi.CounterResult;
 import io.larder.spi.Entry;

@@ -1,4 +1,4 @@
-package io.larder.tck.heap;
+package io.larder.engine.heap;
 
 import io.larder.spi.ConfigException;
 import io.larder.spi.EngineConfig;
