@@ -43,12 +43,6 @@ public interface ConcurrencyTck extends TckSuite {
         return 4;
     }
 
-    /** The seed of the random histories: {@code -Dlarder.tck.seed=N} to replay one. */
-    default long tckSeed() {
-        String fixed = System.getProperty("larder.tck.seed");
-        return fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-    }
-
     @Test
     default void randomConcurrentHistoriesAreLinearizablePerKey() throws Exception {
         long seed = tckSeed();

@@ -22,10 +22,6 @@ import java.util.function.Function;
  */
 public final class ModelRun implements AutoCloseable {
 
-    // Per thread: a chain is built and run on the thread of its property call, and jqwik may run
-    // other chains (shrinking) on other threads at the same time.
-    private static final ThreadLocal<List<ModelRun>> OPEN = ThreadLocal.withInitial(ArrayList::new);
-
     final EngineUnderTest underTest;
     final StorageEngine model;
     final boolean persistent;
@@ -40,20 +36,10 @@ public final class ModelRun implements AutoCloseable {
                 Long.toString(underTest.engine().maxValueSize()), "sweepInterval", "1h"))
                 .withClock(underTest.clock()));
         this.persistent = underTest.engine().capabilities().contains(Capability.PERSISTENT);
-        OPEN.get().add(this);
     }
 
     StorageEngine engine() {
         return underTest.engine();
-    }
-
-    /** Closes every run this thread opened since the last call. */
-    static void closeAll() {
-        List<ModelRun> open = OPEN.get();
-        for (ModelRun run : open) {
-            run.close();
-        }
-        open.clear();
     }
 
     @Override

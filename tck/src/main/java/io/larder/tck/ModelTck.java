@@ -2,277 +2,324 @@ package io.larder.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.larder.spi.Capability;
 import io.larder.spi.ComputeAction;
 import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Variant;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.state.Action;
-import net.jqwik.api.state.ActionChain;
-import net.jqwik.api.state.Transformer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /**
- * Suite 2: long random sequences of every operation and of clock advances (and, for persistent
- * engines, reopens), run on the engine and on the reference model side by side; every result and
- * every read is compared. jqwik shrinks a failing sequence and prints it with its seed.
- * Length: {@code tries} sequences of up to {@link #tckModelChainLength()} actions.
+ * Suite 2: random sequences of every operation and of clock advances (and, for persistent engines,
+ * reopens), run on the engine and on the reference model side by side; every result and every read
+ * is compared. A failing sequence is shrunk and reported with its seed ({@link SequenceProperty}).
+ * Sequences of up to {@link #tckModelChainLength()} actions, until {@link #tckModelActions()} have
+ * run: 10,000 at {@code standard} intensity, 1,000,000 at {@code soak}.
  */
 public interface ModelTck extends TckSuite {
 
-    /** Most actions in one sequence: {@code -Dlarder.tck.modelLength=N}. */
+    /** Most actions in one sequence: {@code -Dlarder.tck.modelLength=N}, else by intensity. */
     default int tckModelChainLength() {
-        return Integer.getInteger("larder.tck.modelLength", 60);
+        return Integer.getInteger("larder.tck.modelLength", tckIntensity().pick(40, 100, 400));
     }
 
-    @Property(tries = 100)
-    default void engineBehavesLikeTheModel(@ForAll("modelRuns") ActionChain<ModelRun> chain) {
-        try {
-            chain.run();
-        } finally {
-            ModelRun.closeAll();
-        }
+    /** Actions per run, by intensity: 1,000, 10,000 or 1,000,000. */
+    default long tckModelActions() {
+        return tckIntensity().pick(1_000L, 10_000L, 1_000_000L);
     }
 
-    @Provide
-    default Arbitrary<ActionChain<ModelRun>> modelRuns() {
-        return ActionChain.startWith(() -> new ModelRun(openEngine()))
-                .withAction(6, ModelActions.read())
-                .withAction(6, ModelActions.write())
-                .withAction(4, ModelActions.conditional())
-                .withAction(3, ModelActions.counter())
-                .withAction(2, ModelActions.compute())
-                .withAction(2, ModelActions.primaryWide())
-                .withAction(3, ModelActions.clock())
-                .withAction(1, ModelActions.reopen())
-                .withMaxTransformations(tckModelChainLength());
+    @Test
+    default void engineBehavesLikeTheModel() {
+        boolean persistent = engineDeclares(Capability.PERSISTENT);
+        long seed = tckSeed();
+        long start = System.nanoTime();
+        SequenceProperty.Outcome outcome = new SequenceProperty<>("the engine behaves like the reference model",
+                () -> new ModelRun(openEngine()), random -> ModelAction.random(random, persistent),
+                tckIntensity().pick(1000, 3000, 20000), tckIntensity().pick(30, 60, 300))
+                .check(seed, tckModelActions(), tckModelChainLength());
+        System.getLogger("io.larder.tck").log(Level.DEBUG, () -> getClass().getSimpleName() + ": "
+                + outcome.actions() + " model-checked actions in " + outcome.sequences() + " sequences, seed "
+                + seed + ", " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 
-    /** The actions, as generators of described steps. */
-    final class ModelActions {
+    /** What an action does. */
+    enum Op { GET, READ, COPY_VALUE, GET_AND_TOUCH, SET, ADD, REPLACE, APPEND, PREPEND, CAS_CURRENT, CAS_PAST,
+        DELETE, DELETE_CURRENT, DELETE_PAST, TOUCH, INCREMENT, DECREMENT, COMPUTE_KEEP, COMPUTE_REMOVE,
+        COMPUTE_DOUBLE, COMPUTE_TOUCH, VARIANTS, INVALIDATE, CLEAR, ADVANCE_CLOCK, REOPEN }
 
-        private static final List<Key> KEYS = List.of(Key.of("/a"), Key.of("/a", Variant.of("lang", "fr")),
-                Key.of("/a", Variant.of("lang", "de", "device", "mobile")), Key.of("/a/"),
-                Key.of("/a/", Variant.of("lang", "fr")), Key.of("/b"), Key.of("/b", Variant.of("lang", "fr")));
-        private static final List<String> PRIMARIES = List.of("/a", "/a/", "/b", "/c");
-        private static final List<String> VALUES = List.of("", "0", "41", "18446744073709551615", "abc", "x\u00e9",
-                "99999999999999999999");
+    /**
+     * One action with its arguments; the arguments an operation does not take are left at their
+     * simplest. Shrinks towards the key {@code /a}, the empty value, no expiry, no flags, a delta of 1.
+     */
+    record ModelAction(Op op, Key key, byte[] value, long expiry, int flags, long number)
+            implements SequenceProperty.Step<ModelRun> {
 
-        private ModelActions() {
-        }
+        private static final Key SIMPLEST_KEY = Key.of("/a");
 
-        private static Arbitrary<Key> keys() {
-            return Arbitraries.of(KEYS);
-        }
-
-        private static Arbitrary<byte[]> values() {
-            return Arbitraries.oneOf(Arbitraries.of(VALUES).map(s -> s.getBytes(StandardCharsets.UTF_8)),
-                    Arbitraries.bytes().array(byte[].class).ofMaxSize(40));
-        }
-
-        /** Expiry as a code: -1 never, -2 a past instant, else milliseconds from now. */
-        private static Arbitrary<Long> expiries() {
-            return Arbitraries.oneOf(Arbitraries.just(-1L), Arbitraries.just(-2L),
-                    Arbitraries.longs().between(0, 3000));
-        }
-
-        private static Expiry expiry(long code, ModelRun run) {
-            if (code == -1) {
-                return Expiry.never();
+        static ModelAction random(SplittableRandom r, boolean persistent) {
+            // Weights: reads 6, writes 6, conditionals 4, counters 3, compute 2, primary-wide 2, clock 3, reopen 1.
+            int total = persistent ? 27 : 26;
+            int w = r.nextInt(total);
+            Key key = TckGenerators.key(r);
+            if (w < 6) {
+                return of(TckGenerators.oneOf(r, Op.GET, Op.READ, Op.COPY_VALUE, Op.GET_AND_TOUCH), key, r);
+            } else if (w < 12) {
+                return of(TckGenerators.oneOf(r, Op.SET, Op.ADD, Op.REPLACE, Op.APPEND, Op.PREPEND), key, r);
+            } else if (w < 16) {
+                return of(TckGenerators.oneOf(r, Op.CAS_CURRENT, Op.CAS_PAST, Op.DELETE, Op.DELETE_CURRENT,
+                        Op.DELETE_PAST, Op.TOUCH), key, r);
+            } else if (w < 19) {
+                ModelAction a = of(r.nextBoolean() ? Op.INCREMENT : Op.DECREMENT, key, r);
+                return new ModelAction(a.op, key, a.value, a.expiry, a.flags, TckGenerators.oneOf(r, 1L, 7L, -1L,
+                        1L << 63));
+            } else if (w < 21) {
+                return of(TckGenerators.oneOf(r, Op.COMPUTE_KEEP, Op.COMPUTE_REMOVE, Op.COMPUTE_DOUBLE,
+                        Op.COMPUTE_TOUCH), key, r);
+            } else if (w < 23) {
+                Op op = TckGenerators.oneOf(r, Op.VARIANTS, Op.VARIANTS, Op.VARIANTS, Op.INVALIDATE, Op.INVALIDATE,
+                        Op.CLEAR);
+                return new ModelAction(op, Key.of(TckGenerators.primary(r)), new byte[0], TckGenerators.NEVER, 0, 0);
+            } else if (w < 26) {
+                return new ModelAction(Op.ADVANCE_CLOCK, SIMPLEST_KEY, new byte[0], TckGenerators.NEVER, 0,
+                        1 + r.nextInt(2500));
             }
-            if (code == -2) {
-                return Expiry.atEpochMillis(run.underTest.clock().millis() - 1);
+            return new ModelAction(Op.REOPEN, SIMPLEST_KEY, new byte[0], TckGenerators.NEVER, 0, 0);
+        }
+
+        private static ModelAction of(Op op, Key key, SplittableRandom r) {
+            return new ModelAction(op, key, TckGenerators.value(r), TckGenerators.expiry(r), r.nextInt(4),
+                    r.nextInt(1000));
+        }
+
+        @Override
+        public List<SequenceProperty.Step<ModelRun>> simpler() {
+            List<SequenceProperty.Step<ModelRun>> simpler = new ArrayList<>();
+            if (!key.equals(SIMPLEST_KEY)) {
+                Key simplest = op == Op.VARIANTS || op == Op.INVALIDATE ? Key.of("/a") : SIMPLEST_KEY;
+                simpler.add(new ModelAction(op, simplest, value, expiry, flags, number));
+                if (!key.variant().isEmpty()) {
+                    simpler.add(new ModelAction(op, Key.of(key.primary(), Variant.EMPTY), value, expiry, flags,
+                            number));
+                }
             }
-            return Expiry.afterMillis(code);
+            if (value.length > 0) {
+                simpler.add(new ModelAction(op, key, new byte[0], expiry, flags, number));
+                simpler.add(new ModelAction(op, key, Arrays.copyOf(value, value.length / 2), expiry, flags, number));
+            }
+            if (expiry != TckGenerators.NEVER) {
+                simpler.add(new ModelAction(op, key, value, TckGenerators.NEVER, flags, number));
+            }
+            if (flags != 0) {
+                simpler.add(new ModelAction(op, key, value, expiry, 0, number));
+            }
+            boolean counter = op == Op.INCREMENT || op == Op.DECREMENT;
+            if (counter && number != 1) {
+                simpler.add(new ModelAction(op, key, value, expiry, flags, 1));
+            } else if (op == Op.ADVANCE_CLOCK && number > 1) {
+                simpler.add(new ModelAction(op, key, value, expiry, flags, number / 2));
+            } else if (!counter && op != Op.ADVANCE_CLOCK && number != 0) {
+                simpler.add(new ModelAction(op, key, value, expiry, flags, 0));
+            }
+            return simpler;
         }
 
         private static String show(byte[] value) {
             return "'" + new String(value, StandardCharsets.UTF_8) + "'";
         }
 
-        private static String show(long expiryCode) {
-            return expiryCode == -1 ? "never" : expiryCode == -2 ? "past" : expiryCode + "ms";
+        private static String showExpiry(long code) {
+            return code == TckGenerators.NEVER ? "never" : code == TckGenerators.PAST ? "past" : code + "ms";
         }
 
-        static Action<ModelRun> read() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(keys(), Arbitraries.integers()
-                    .between(0, 3)).as((key, how) -> {
-                        switch (how) {
-                            case 0:
-                                return Transformer.mutate("get " + key, run -> run.both("get " + key,
-                                        e -> e.get(key), run::compareEntries));
-                            case 1:
-                                return Transformer.mutate("read " + key, run -> run.both("read " + key,
-                                        e -> e.read(key, Entry::copyOf), run::compareEntries));
-                            case 2:
-                                return Transformer.mutate("copyValue(8 bytes) " + key, run -> run.both(
-                                        "copyValue " + key, e -> {
-                                            ByteBuffer dst = ByteBuffer.allocate(8);
-                                            int n = e.copyValue(key, dst);
-                                            dst.flip();
-                                            return n + ":" + TckValues.string(dst);
-                                        }, run::compareEqual));
-                            default:
-                                return Transformer.mutate("getAndTouch(+5s) " + key, run -> run.both(
-                                        "getAndTouch " + key, e -> e.getAndTouch(key, Expiry.after(
-                                                Duration.ofSeconds(5))), run::compareEntries));
-                        }
-                    });
+        private Expiry expiry(ModelRun run) {
+            if (expiry == TckGenerators.NEVER) {
+                return Expiry.never();
+            }
+            if (expiry == TckGenerators.PAST) {
+                return Expiry.atEpochMillis(run.underTest.clock().millis() - 1);
+            }
+            return Expiry.afterMillis(expiry);
         }
 
-        static Action<ModelRun> write() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(keys(), values(), expiries(),
-                    Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 4)).as(
-                            (key, value, exp, flags, how) -> {
-                                String name = List.of("set", "add", "replace", "append", "prepend").get(how);
-                                String text = name + " " + key + " " + show(value) + " " + show(exp) + " flags "
-                                        + flags;
-                                return Transformer.mutate(text, run -> {
-                                    if (how == 0) {
-                                        run.both(text, e -> e.set(key, ByteBuffer.wrap(value), expiry(exp, run),
-                                                flags), run::newVersions);
-                                    } else if (how == 1) {
-                                        run.both(text, e -> e.add(key, value, expiry(exp, run), flags),
-                                                run::compareWrite);
-                                    } else if (how == 2) {
-                                        run.both(text, e -> e.replace(key, value, expiry(exp, run), flags),
-                                                run::compareWrite);
-                                    } else if (how == 3) {
-                                        run.both(text, e -> e.append(key, value), run::compareWrite);
-                                    } else {
-                                        run.both(text, e -> e.prepend(key, ByteBuffer.wrap(value)),
-                                                run::compareWrite);
-                                    }
-                                });
-                            });
+        @Override
+        public String describe() {
+            String write = " " + key + " " + show(value) + " " + showExpiry(expiry) + " flags " + flags;
+            switch (op) {
+                case GET: return "get " + key;
+                case READ: return "read " + key;
+                case COPY_VALUE: return "copyValue(8 bytes) " + key;
+                case GET_AND_TOUCH: return "getAndTouch(+5s) " + key;
+                case SET: return "set" + write;
+                case ADD: return "add" + write;
+                case REPLACE: return "replace" + write;
+                case APPEND: return "append " + key + " " + show(value);
+                case PREPEND: return "prepend " + key + " " + show(value);
+                case CAS_CURRENT: return "cas(current) " + key + " " + show(value);
+                case CAS_PAST: return "cas(past version #" + number + ") " + key + " " + show(value);
+                case DELETE: return "delete " + key;
+                case DELETE_CURRENT: return "delete(current) " + key;
+                case DELETE_PAST: return "delete(past version #" + number + ") " + key;
+                case TOUCH: return "touch(+2s) " + key;
+                case INCREMENT: return "increment " + key + " by " + Long.toUnsignedString(number);
+                case DECREMENT: return "decrement " + key + " by " + Long.toUnsignedString(number);
+                case COMPUTE_KEEP: return "compute(keep) " + key;
+                case COMPUTE_REMOVE: return "compute(remove) " + key;
+                case COMPUTE_DOUBLE: return "compute(double the value) " + key;
+                case COMPUTE_TOUCH: return "compute(touch never) " + key;
+                case VARIANTS: return "variants " + key.primaryAsString();
+                case INVALIDATE: return "invalidate " + key.primaryAsString();
+                case CLEAR: return "clear";
+                case ADVANCE_CLOCK: return "advance clock " + number + "ms";
+                default: return "close and reopen the engine";
+            }
         }
 
-        static Action<ModelRun> conditional() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(keys(), values(),
-                    Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 1000)).as(
-                            (key, value, how, pick) -> {
-                                String text = List.of("cas(current)", "cas(past version)", "delete",
-                                        "delete(current)", "delete(past version)", "touch(+2s)").get(how) + " " + key
-                                        + (how < 2 ? " " + show(value) : "");
-                                return Transformer.mutate(text, run -> {
-                                    Entry current = run.model.get(key);
-                                    long[] past = run.pastVersions(pick);
-                                    long modelVersion = current != null && how != 1 && how != 4
-                                            ? current.version() : past[1];
-                                    long engineVersion = run.engineVersionOf(modelVersion);
-                                    // Both sides read the key as the model just did, so hits stay in step.
-                                    run.engine().get(key);
-                                    switch (how) {
-                                        case 0:
-                                        case 1:
-                                            run.both(text, e -> e.compareAndSet(key, e == run.model ? modelVersion
-                                                    : engineVersion, value, Expiry.never(), 1), run::compareWrite);
-                                            break;
-                                        case 2:
-                                            run.both(text, e -> e.delete(key), run::compareWrite);
-                                            break;
-                                        case 3:
-                                        case 4:
-                                            run.both(text, e -> e.delete(key, e == run.model ? modelVersion
-                                                    : engineVersion), run::compareWrite);
-                                            break;
-                                        default:
-                                            run.both(text, e -> e.touch(key, Expiry.after(Duration.ofSeconds(2))),
-                                                    run::compareWrite);
-                                    }
-                                });
-                            });
-        }
-
-        static Action<ModelRun> counter() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(keys(), Arbitraries.of(1L, 7L, -1L,
-                    1L << 63), Arbitraries.of(true, false)).as((key, delta, up) -> {
-                        String text = (up ? "increment " : "decrement ") + key + " by "
-                                + Long.toUnsignedString(delta);
-                        return Transformer.mutate(text, run -> run.both(text,
-                                e -> up ? e.increment(key, delta) : e.decrement(key, delta), run::compareCounter));
-                    });
-        }
-
-        static Action<ModelRun> compute() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(keys(), Arbitraries.integers()
-                    .between(0, 3)).as((key, how) -> {
-                        String text = "compute(" + List.of("keep", "remove", "double the value", "touch never")
-                                .get(how) + ") " + key;
-                        return Transformer.mutate(text, run -> run.both(text, e -> e.compute(key, cur -> {
-                            switch (how) {
-                                case 0:
-                                    return ComputeAction.keep();
-                                case 1:
-                                    return ComputeAction.remove();
-                                case 2:
-                                    byte[] old = cur == null ? new byte[] {'n'} : cur.value();
-                                    byte[] doubled = new byte[old.length * 2];
-                                    System.arraycopy(old, 0, doubled, 0, old.length);
-                                    System.arraycopy(old, 0, doubled, old.length, old.length);
-                                    return ComputeAction.store(doubled, Expiry.never(), 2);
-                                default:
-                                    return ComputeAction.touch(Expiry.never());
-                            }
-                        }), (what, engine, model) -> {
-                            if (how == 2) {
-                                run.compareEqual(what + " value", engine.valueAsString(), model.valueAsString());
-                                run.newVersions(what, engine.version(), model.version());
-                            } else {
-                                run.compareEntries(what, engine, model);
-                            }
-                        }));
-                    });
-        }
-
-        static Action<ModelRun> primaryWide() {
-            return (Action.Independent<ModelRun>) () -> Combinators.combine(Arbitraries.of(PRIMARIES),
-                    Arbitraries.integers().between(0, 5)).as((primary, how) -> {
-                        if (how == 5) {
-                            return Transformer.mutate("clear", run -> run.both("clear", e -> {
-                                e.clear();
-                                return true;
-                            }, run::compareEqual));
-                        }
-                        if (how >= 3) {
-                            return Transformer.mutate("invalidate " + primary, run -> run.both("invalidate "
-                                    + primary, e -> e.invalidate(primary), run::compareEqual));
-                        }
-                        return Transformer.mutate("variants " + primary, run -> run.both("variants " + primary,
-                                e -> new HashSet<>(e.variants(primary)), run::compareEqual));
-                    });
-        }
-
-        static Action<ModelRun> clock() {
-            return (Action.Independent<ModelRun>) () -> Arbitraries.longs().between(1, 2500).map(ms ->
-                    Transformer.mutate("advance clock " + ms + "ms", run -> run.underTest.clock().advanceMillis(ms)));
-        }
-
-        static Action<ModelRun> reopen() {
-            return new Action.Dependent<ModelRun>() {
-                @Override
-                public boolean precondition(ModelRun run) {
-                    return run.persistent;
-                }
-
-                @Override
-                public Arbitrary<Transformer<ModelRun>> transformer(ModelRun state) {
-                    return Arbitraries.just(Transformer.mutate("close and reopen the engine", run -> {
+        @Override
+        public void run(ModelRun run) {
+            String text = describe();
+            switch (op) {
+                case GET:
+                    run.both(text, e -> e.get(key), run::compareEntries);
+                    break;
+                case READ:
+                    run.both(text, e -> e.read(key, Entry::copyOf), run::compareEntries);
+                    break;
+                case COPY_VALUE:
+                    run.both(text, e -> {
+                        ByteBuffer dst = ByteBuffer.allocate(8);
+                        int n = e.copyValue(key, dst);
+                        dst.flip();
+                        return n + ":" + TckValues.string(dst);
+                    }, run::compareEqual);
+                    break;
+                case GET_AND_TOUCH:
+                    run.both(text, e -> e.getAndTouch(key, Expiry.after(Duration.ofSeconds(5))), run::compareEntries);
+                    break;
+                case SET:
+                    run.both(text, e -> e.set(key, ByteBuffer.wrap(value), expiry(run), flags), run::newVersions);
+                    break;
+                case ADD:
+                    run.both(text, e -> e.add(key, value, expiry(run), flags), run::compareWrite);
+                    break;
+                case REPLACE:
+                    run.both(text, e -> e.replace(key, value, expiry(run), flags), run::compareWrite);
+                    break;
+                case APPEND:
+                    run.both(text, e -> e.append(key, value), run::compareWrite);
+                    break;
+                case PREPEND:
+                    run.both(text, e -> e.prepend(key, ByteBuffer.wrap(value)), run::compareWrite);
+                    break;
+                case CAS_CURRENT: case CAS_PAST: case DELETE: case DELETE_CURRENT: case DELETE_PAST: case TOUCH:
+                    conditional(run, text);
+                    break;
+                case INCREMENT:
+                    run.both(text, e -> e.increment(key, number), run::compareCounter);
+                    break;
+                case DECREMENT:
+                    run.both(text, e -> e.decrement(key, number), run::compareCounter);
+                    break;
+                case COMPUTE_KEEP: case COMPUTE_REMOVE: case COMPUTE_DOUBLE: case COMPUTE_TOUCH:
+                    compute(run, text);
+                    break;
+                case VARIANTS:
+                    run.both(text, e -> new HashSet<>(e.variants(key.primary())), run::compareEqual);
+                    break;
+                case INVALIDATE:
+                    run.both(text, e -> e.invalidate(key.primary()), run::compareEqual);
+                    break;
+                case CLEAR:
+                    run.both(text, e -> {
+                        e.clear();
+                        return true;
+                    }, run::compareEqual);
+                    break;
+                case ADVANCE_CLOCK:
+                    run.underTest.clock().advanceMillis(number);
+                    break;
+                default:
+                    if (run.persistent) {
                         run.underTest.reopen();
                         assertThat(run.engine().capabilities()).isNotNull();
-                    }));
+                    }
+            }
+        }
+
+        private void conditional(ModelRun run, String text) {
+            Entry current = run.model.get(key);
+            long[] past = run.pastVersions((int) number);
+            boolean usePast = op == Op.CAS_PAST || op == Op.DELETE_PAST;
+            long modelVersion = current != null && !usePast ? current.version() : past[1];
+            long engineVersion = run.engineVersionOf(modelVersion);
+            // Both sides read the key as the model just did, so hits stay in step.
+            run.engine().get(key);
+            switch (op) {
+                case CAS_CURRENT: case CAS_PAST:
+                    run.both(text, e -> e.compareAndSet(key, e == run.model ? modelVersion : engineVersion, value,
+                            Expiry.never(), 1), run::compareWrite);
+                    break;
+                case DELETE:
+                    run.both(text, e -> e.delete(key), run::compareWrite);
+                    break;
+                case DELETE_CURRENT: case DELETE_PAST:
+                    run.both(text, e -> e.delete(key, e == run.model ? modelVersion : engineVersion),
+                            run::compareWrite);
+                    break;
+                default:
+                    run.both(text, e -> e.touch(key, Expiry.after(Duration.ofSeconds(2))), run::compareWrite);
+            }
+        }
+
+        private void compute(ModelRun run, String text) {
+            run.both(text, e -> e.compute(key, cur -> {
+                switch (op) {
+                    case COMPUTE_KEEP:
+                        return ComputeAction.keep();
+                    case COMPUTE_REMOVE:
+                        return ComputeAction.remove();
+                    case COMPUTE_DOUBLE:
+                        byte[] old = cur == null ? new byte[] {'n'} : cur.value();
+                        byte[] doubled = new byte[old.length * 2];
+                        System.arraycopy(old, 0, doubled, 0, old.length);
+                        System.arraycopy(old, 0, doubled, old.length, old.length);
+                        return ComputeAction.store(doubled, Expiry.never(), 2);
+                    default:
+                        return ComputeAction.touch(Expiry.never());
                 }
-            };
+            }), (what, engine, model) -> {
+                if (op == Op.COMPUTE_DOUBLE) {
+                    run.compareEqual(what + " value", engine.valueAsString(), model.valueAsString());
+                    run.newVersions(what, engine.version(), model.version());
+                } else {
+                    run.compareEntries(what, engine, model);
+                }
+            });
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ModelAction a && a.op == op && a.key.equals(key) && Arrays.equals(a.value, value)
+                    && a.expiry == expiry && a.flags == flags && a.number == number;
+        }
+
+        @Override
+        public int hashCode() {
+            return (op.hashCode() * 31 + key.hashCode()) * 31 + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
         }
     }
 }

@@ -36,6 +36,30 @@ public interface TckSuite {
         return 0;
     }
 
+    /**
+     * How hard the suites run: {@code -Dlarder.tck.intensity=quick|standard|soak}, {@code standard}
+     * by default. Override to pin one for a test class.
+     */
+    default TckIntensity tckIntensity() {
+        return TckIntensity.current();
+    }
+
+    /**
+     * The seed of every random choice the suites make: {@code -Dlarder.tck.seed=N} replays the run a
+     * failure names; a fresh one otherwise.
+     */
+    default long tckSeed() {
+        String fixed = System.getProperty("larder.tck.seed");
+        if (fixed == null || fixed.isBlank()) {
+            return new java.util.SplittableRandom().nextLong();
+        }
+        try {
+            return Long.parseLong(fixed.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dlarder.tck.seed=" + fixed + " is not a whole number", e);
+        }
+    }
+
     /** Opens an engine with the kit's default sizes. */
     default EngineUnderTest openEngine() {
         return EngineUnderTest.open(factory(), tckCapacity(), tckMaxValueSize(), tckSweepInterval());

@@ -2,6 +2,7 @@ package io.larder.tck.mutants;
 
 import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
+import io.larder.tck.TckIntensity;
 import io.larder.engine.heap.LosesLastWriteTckFactory;
 
 /**
@@ -13,7 +14,15 @@ final class MutantTcks {
     private MutantTcks() {
     }
 
-    static class IgnoresExpiryKit implements LarderTck {
+    /** Every mutant must be caught at the quickest intensity. */
+    interface QuickKit extends LarderTck {
+        @Override
+        default TckIntensity tckIntensity() {
+            return TckIntensity.QUICK;
+        }
+    }
+
+    static class IgnoresExpiryKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.IgnoresExpiry();
@@ -25,42 +34,42 @@ final class MutantTcks {
         }
     }
 
-    static class ReusesVersionsKit implements LarderTck {
+    static class ReusesVersionsKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.ReusesVersions();
         }
     }
 
-    static class UnlockedCasKit implements LarderTck {
+    static class UnlockedCasKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.UnlockedCas();
         }
     }
 
-    static class LosesLastWriteOnReopenKit implements LarderTck {
+    static class LosesLastWriteOnReopenKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new LosesLastWriteTckFactory();
         }
     }
 
-    static class NewVersionOnTouchKit implements LarderTck {
+    static class NewVersionOnTouchKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.NewVersionOnTouch();
         }
     }
 
-    static class InvalidateMissesAVariantKit implements LarderTck {
+    static class InvalidateMissesAVariantKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.InvalidateMissesAVariant();
         }
     }
 
-    static class AcceptsOversizedValuesKit implements LarderTck {
+    static class AcceptsOversizedValuesKit implements QuickKit {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.AcceptsOversizedValues();
