@@ -43,116 +43,29 @@ public interface ConcurrencyTck extends TckSuite {
         return 4;
     }
 
+    /** Rounds of random concurrent histories, by intensity: 60, 1,000, 20,000. */
+    default int tckHistoryRounds() {
+        return tckIntensity().pick(60, 1000, 20_000);
+    }
+
+    /** Threads per history, by intensity: 4, 4, 8. */
+    default int tckHistoryThreads() {
+        return tckIntensity().pick(4, 4, 8);
+    }
+
     @Test
     default void randomConcurrentHistoriesAreLinearizablePerKey() throws Exception {
         long seed = tckSeed();
-        int threads = 3;
-        int opsPerThread = 7;
+        int threads = tckHistoryThreads();
+        int keys = tckIntensity().pick(2, 2, 3);
+        // About a dozen operations per key: enough to interleave, few enough for the exhaustive check.
+        int opsPerThread = Math.max(3, 12 * keys / threads);
+        long start = System.nanoTime();
         try (EngineUnderTest t = openEngine()) {
-            StorageEngine e = t.engine();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                for (int round = 0; round < 60; round++) {
-                    Key[] keys = {Key.of("lin-" + round + "-a"), Key.of("lin-" + round + "-b")};
-                    AtomicLong clock = new AtomicLong();
-                    CyclicBarrier start = new CyclicBarrier(threads);
-                    List<Future<List<Op>>> futures = new ArrayList<>();
-                    for (int th = 0; th < threads; th++) {
-                        int thread = th;
-                        SplittableRandom random = new SplittableRandom(seed + round * 31L + thread);
-                        futures.add(pool.submit(() -> {
-                            List<Op> ops = new ArrayList<>();
-                            long[] seen = new long[keys.length];
-                            start.await(10, TimeUnit.SECONDS);
-                            for (int i = 0; i < opsPerThread; i++) {
-                                int k = random.nextInt(keys.length);
-                                ops.add(randomOp(e, keys[k], k, thread, i, random, clock, seen));
-                            }
-                            return ops;
-                        }));
-                    }
-                    Map<Integer, List<Op>> byKey = new TreeMap<>();
-                    for (Future<List<Op>> f : futures) {
-                        for (Op op : f.get(60, TimeUnit.SECONDS)) {
-                            byKey.computeIfAbsent((int) (op.argVersion() >>> 56), x -> new ArrayList<>()).add(op);
-                        }
-                    }
-                    for (Map.Entry<Integer, List<Op>> history : byKey.entrySet()) {
-                        List<Op> ops = history.getValue().stream().map(ConcurrencyTck::stripKeyTag).toList();
-                        assertThat(LinearizabilityChecker.isLinearizable(ops))
-                                .as("history on key %d of round %d is not linearizable (seed %d, replay with "
-                                        + "-Dlarder.tck.seed=%d):%n%s", history.getKey(), round, seed, seed,
-                                        String.join("\n", ops.stream().map(Op::toString).toList()))
-                                .isTrue();
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-        }
-    }
-
-    private static Op stripKeyTag(Op op) {
-        return new Op(op.thread(), op.kind(), op.argValue(), op.argVersion() & ((1L << 56) - 1), op.invoked(),
-                op.returned(), op.result(), op.resultValue(), op.resultVersion());
-    }
-
-    /** Runs one random operation and records it; the key's index rides in the top byte of argVersion. */
-    private static Op randomOp(StorageEngine e, Key key, int keyIndex, int thread, int i, SplittableRandom random,
-            AtomicLong clock, long[] seen) {
-        long tag = (long) keyIndex << 56;
-        long unique = thread * 1_000_000L + i * 1000L + 1;
-        int choice = random.nextInt(100);
-        long invoked = clock.incrementAndGet();
-        if (choice < 25) {
-            Entry entry = e.get(key);
-            long returned = clock.incrementAndGet();
-            if (entry == null) {
-                return new Op(thread, Kind.GET, 0, tag, invoked, returned, Result.ABSENT, 0, 0);
-            }
-            seen[keyIndex] = entry.version();
-            return new Op(thread, Kind.GET, 0, tag, invoked, returned, Result.FOUND,
-                    Long.parseLong(entry.valueAsString()), entry.version());
-        } else if (choice < 40) {
-            long version = e.set(key, number(unique));
-            long returned = clock.incrementAndGet();
-            seen[keyIndex] = version;
-            return new Op(thread, Kind.SET, unique, tag, invoked, returned, Result.STORED, 0, version);
-        } else if (choice < 50) {
-            Outcome o = e.add(key, number(unique), Expiry.never(), 0);
-            long returned = clock.incrementAndGet();
-            return new Op(thread, Kind.ADD, unique, tag, invoked, returned, result(o), 0, o.version());
-        } else if (choice < 70) {
-            long expected = seen[keyIndex] > 0 ? seen[keyIndex] : 1;
-            Outcome o = e.compareAndSet(key, expected, number(unique), Expiry.never(), 0);
-            long returned = clock.incrementAndGet();
-            if (o.isStored()) {
-                seen[keyIndex] = o.version();
-            }
-            return new Op(thread, Kind.CAS, unique, tag | expected, invoked, returned, result(o), 0, o.version());
-        } else if (choice < 78) {
-            Outcome o = e.delete(key);
-            long returned = clock.incrementAndGet();
-            return new Op(thread, Kind.DELETE, 0, tag, invoked, returned, result(o), 0, o.version());
-        } else if (choice < 86) {
-            Outcome o = e.touch(key, Expiry.never());
-            long returned = clock.incrementAndGet();
-            return new Op(thread, Kind.TOUCH, 0, tag, invoked, returned, result(o), 0, o.version());
-        } else {
-            CounterResult c = e.increment(key, 1);
-            long returned = clock.incrementAndGet();
-            return new Op(thread, Kind.INCREMENT, 1, tag, invoked, returned,
-                    c.found() ? Result.FOUND : Result.NOT_FOUND, c.value(), c.version());
-        }
-    }
-
-    private static Result result(Outcome o) {
-        switch (o.status()) {
-            case STORED: return Result.STORED;
-            case EXISTS: return Result.EXISTS;
-            case DELETED: return Result.DELETED;
-            case TOUCHED: return Result.TOUCHED;
-            default: return Result.NOT_FOUND;
+            long checked = ConcurrentHistories.run(t.engine(), seed, tckHistoryRounds(), threads, keys, opsPerThread);
+            System.getLogger("io.larder.tck").log(System.Logger.Level.DEBUG, () -> getClass().getSimpleName() + ": "
+                    + checked + " concurrent histories checked, " + threads + " threads, seed " + seed + ", "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
         }
     }
 
@@ -266,36 +179,100 @@ public interface ConcurrencyTck extends TckSuite {
         }
     }
 
+    /** How long a key is refreshed under readers, by intensity: 0.2 s, 1 s, 10 s. */
+    default java.time.Duration tckRefreshDuration() {
+        return tckIntensity().pick(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(10));
+    }
+
     @Test
-    default void aLiveKeyRefreshedWithCasNeverGoesMissing() throws Exception {
+    default void aLiveKeyRefreshedWithCasNeverGoesMissingTornOrBackwards() throws Exception {
+        int readers = Math.max(2, tckThreads() - 1);
+        long deadline = System.nanoTime() + tckRefreshDuration().toNanos();
+        long maxRefreshes = tckIntensity().pick(20_000L, 200_000L, 5_000_000L);
         try (EngineUnderTest t = openEngine()) {
             StorageEngine e = t.engine();
             Key key = Key.of("/hot/page.html");
-            e.set(key, bytes("version-0"));
+            e.set(key, refreshed(0));
             AtomicBoolean refreshing = new AtomicBoolean(true);
-            AtomicLong misses = new AtomicLong();
-            runConcurrently(3, thread -> {
+            AtomicLong refreshes = new AtomicLong();
+            long[][] perReader = new long[readers][4];
+            runConcurrently(readers + 1, thread -> {
                 if (thread == 0) {
                     try {
-                        for (int i = 1; i <= 2000; i++) {
+                        for (long i = 1; i <= maxRefreshes && (i < 100 || System.nanoTime() < deadline); i++) {
                             Entry current = e.get(key);
-                            Outcome o = e.compareAndSet(key, current.version(), bytes("version-" + i),
+                            Outcome o = e.compareAndSet(key, current.version(), refreshed(i),
                                     Expiry.after(java.time.Duration.ofMinutes(5)), 0);
-                            assertThat(o.isStored()).isTrue();
+                            assertThat(o.isStored()).as("refresh %d by the only writer", i).isTrue();
+                            refreshes.set(i);
                         }
                     } finally {
                         refreshing.set(false);
                     }
                     return;
                 }
+                // {reads, misses, torn values, version or value regressions}
+                long[] counts = perReader[thread - 1];
+                long lastVersion = 0;
+                long lastIndex = -1;
                 while (refreshing.get()) {
-                    if (e.get(key) == null) {
-                        misses.incrementAndGet();
+                    Entry entry = e.get(key);
+                    counts[0]++;
+                    if (entry == null) {
+                        counts[1]++;
+                        continue;
                     }
+                    long index = refreshedIndex(entry.value());
+                    if (index < 0) {
+                        counts[2]++;
+                        continue;
+                    }
+                    if (entry.version() < lastVersion || index < lastIndex) {
+                        counts[3]++;
+                    }
+                    lastVersion = Math.max(lastVersion, entry.version());
+                    lastIndex = Math.max(lastIndex, index);
                 }
             });
-            assertThat(misses).as("reads that found no entry while it was being refreshed").hasValue(0);
-            assertThat(e.get(key).valueAsString()).isEqualTo("version-2000");
+            StringBuilder figures = new StringBuilder();
+            long bad = 0;
+            for (int r = 0; r < readers; r++) {
+                long[] c = perReader[r];
+                figures.append(String.format("%n  reader %d: %d reads, %d misses, %d torn, %d went backwards", r,
+                        c[0], c[1], c[2], c[3]));
+                bad += c[1] + c[2] + c[3];
+            }
+            assertThat(bad).as("reads of a key refreshed %d times by CAS that found it missing, torn or older "
+                    + "than a read before:%s", refreshes.get(), figures).isZero();
+            assertThat(refreshedIndex(e.get(key).value())).isEqualTo(refreshes.get());
+        }
+    }
+
+    /** Refresh {@code i}'s value: its number, then a body derived from it, so a mix of two is visible. */
+    private static byte[] refreshed(long i) {
+        String head = "v" + i + ":";
+        byte[] value = new byte[head.length() + 200 + (int) (i % 57)];
+        byte[] h = bytes(head);
+        System.arraycopy(h, 0, value, 0, h.length);
+        for (int j = h.length; j < value.length; j++) {
+            value[j] = (byte) ('a' + (i + j) % 26);
+        }
+        return value;
+    }
+
+    /** The refresh a value came from, or -1 if it is no refresh's value. */
+    private static long refreshedIndex(byte[] value) {
+        String text = new String(value, StandardCharsets.ISO_8859_1);
+        int colon = text.indexOf(':');
+        if (!text.startsWith("v") || colon < 2) {
+            return -1;
+        }
+        try {
+            long i = Long.parseLong(text.substring(1, colon));
+            return java.util.Arrays.equals(value, refreshed(i)) ? i : -1;
+        } catch (NumberFormatException ex) {
+            return -1;
         }
     }
 

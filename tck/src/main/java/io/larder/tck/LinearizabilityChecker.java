@@ -1,5 +1,6 @@
 package io.larder.tck;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,31 +16,40 @@ import java.util.Set;
  */
 public final class LinearizabilityChecker {
 
-    /** An operation kind, with what it returned. */
-    public enum Kind { GET, SET, ADD, CAS, DELETE, TOUCH, INCREMENT }
+    /**
+     * An operation kind. {@code COMPUTE} is the kit's one compute function: store the argument when
+     * absent, remove a value of {@link #COMPUTE_REMOVE_LENGTH} or more characters, else append "7".
+     */
+    public enum Kind { GET, SET, ADD, CAS, DELETE, DELETE_VERSION, TOUCH, INCREMENT, APPEND, COMPUTE }
 
-    /** Result codes. */
-    public enum Result { ABSENT, FOUND, STORED, EXISTS, NOT_FOUND, DELETED, TOUCHED }
+    /** Result codes; {@code NON_NUMERIC}: an increment refused a value that is not a counter. */
+    public enum Result { ABSENT, FOUND, STORED, EXISTS, NOT_FOUND, DELETED, TOUCHED, NON_NUMERIC }
+
+    /** The length from which the kit's compute function removes the value. */
+    public static final int COMPUTE_REMOVE_LENGTH = 8;
+
+    private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
 
     /**
-     * One completed operation: what was called ({@code argValue}: value written or delta;
+     * One completed operation: what was called ({@code argValue}: value written, suffix or delta;
      * {@code argVersion}: expected version), when (a global sequence taken before the call and after
      * it returned), and what it returned ({@code resultValue}, {@code resultVersion}).
      */
-    public record Op(int thread, Kind kind, long argValue, long argVersion, long invoked, long returned,
-            Result result, long resultValue, long resultVersion) {
+    public record Op(int thread, Kind kind, String argValue, long argVersion, long invoked, long returned,
+            Result result, String resultValue, long resultVersion) {
 
         @Override
         public String toString() {
             return "t" + thread + " [" + invoked + "," + returned + "] " + kind
-                    + (kind == Kind.CAS ? "(expect " + argVersion + ", " + argValue + ")"
-                    : kind == Kind.SET || kind == Kind.ADD || kind == Kind.INCREMENT ? "(" + argValue + ")" : "")
+                    + (kind == Kind.CAS || kind == Kind.DELETE_VERSION ? "(expect " + argVersion
+                            + (kind == Kind.CAS ? ", " + argValue : "") + ")"
+                    : argValue.isEmpty() ? "" : "(" + argValue + ")")
                     + " -> " + result + (resultVersion != 0 ? " v" + resultVersion : "")
                     + (result == Result.FOUND ? " value " + resultValue : "");
         }
     }
 
-    private record State(boolean present, long value, long version) {
+    private record State(boolean present, String value, long version) {
     }
 
     private LinearizabilityChecker() {
@@ -50,7 +60,7 @@ public final class LinearizabilityChecker {
         if (history.size() > 62) {
             throw new IllegalArgumentException("history of " + history.size() + " operations; the limit is 62");
         }
-        return search(new ArrayList<>(history), 0L, new State(false, 0, 0), new HashSet<>());
+        return search(new ArrayList<>(history), 0L, new State(false, "", 0), new HashSet<>());
     }
 
     private static boolean search(List<Op> ops, long done, State state, Set<List<Object>> seen) {
@@ -79,52 +89,94 @@ public final class LinearizabilityChecker {
         return false;
     }
 
+    private static State stored(State s, Op op, String value) {
+        return op.resultVersion() > s.version() ? new State(true, value, op.resultVersion()) : null;
+    }
+
+    private static State absentOnly(State s) {
+        return s.present() ? null : s;
+    }
+
     /** The state after {@code op} returned what it did, or null if the model could not have returned that. */
     private static State apply(State s, Op op) {
         switch (op.kind()) {
             case GET:
                 if (op.result() == Result.ABSENT) {
-                    return s.present() ? null : s;
+                    return absentOnly(s);
                 }
-                return s.present() && s.value() == op.resultValue() && s.version() == op.resultVersion() ? s : null;
+                return s.present() && s.value().equals(op.resultValue()) && s.version() == op.resultVersion() ? s
+                        : null;
             case SET:
-                return op.resultVersion() > s.version() ? new State(true, op.argValue(), op.resultVersion()) : null;
+                return stored(s, op, op.argValue());
             case ADD:
                 if (op.result() == Result.STORED) {
-                    return !s.present() && op.resultVersion() > s.version()
-                            ? new State(true, op.argValue(), op.resultVersion()) : null;
+                    return s.present() ? null : stored(s, op, op.argValue());
                 }
                 return s.present() && op.resultVersion() == s.version() ? s : null;
             case CAS:
                 switch (op.result()) {
                     case STORED:
-                        return s.present() && s.version() == op.argVersion() && op.resultVersion() > s.version()
-                                ? new State(true, op.argValue(), op.resultVersion()) : null;
+                        return s.present() && s.version() == op.argVersion() ? stored(s, op, op.argValue()) : null;
                     case EXISTS:
                         return s.present() && s.version() != op.argVersion() && op.resultVersion() == s.version()
                                 ? s : null;
                     default:
-                        return s.present() ? null : s;
+                        return absentOnly(s);
                 }
             case DELETE:
                 if (op.result() == Result.DELETED) {
-                    return s.present() && s.version() == op.resultVersion() ? new State(false, 0, s.version()) : null;
+                    return s.present() && s.version() == op.resultVersion() ? new State(false, "", s.version()) : null;
                 }
-                return s.present() ? null : s;
+                return absentOnly(s);
+            case DELETE_VERSION:
+                switch (op.result()) {
+                    case DELETED:
+                        return s.present() && s.version() == op.argVersion() && op.resultVersion() == s.version()
+                                ? new State(false, "", s.version()) : null;
+                    case EXISTS:
+                        return s.present() && s.version() != op.argVersion() && op.resultVersion() == s.version()
+                                ? s : null;
+                    default:
+                        return absentOnly(s);
+                }
             case TOUCH:
                 if (op.result() == Result.TOUCHED) {
                     return s.present() && s.version() == op.resultVersion() ? s : null;
                 }
-                return s.present() ? null : s;
+                return absentOnly(s);
             case INCREMENT:
-                if (op.result() == Result.FOUND) {
-                    return s.present() && op.resultValue() == s.value() + op.argValue()
-                            && op.resultVersion() > s.version()
-                            ? new State(true, op.resultValue(), op.resultVersion()) : null;
+                if (!s.present()) {
+                    return op.result() == Result.NOT_FOUND ? s : null;
                 }
-                return s.present() ? null : s;
+                BigInteger current = counter(s.value());
+                if (current == null) {
+                    return op.result() == Result.NON_NUMERIC ? s : null;
+                }
+                String next = current.add(new BigInteger(op.argValue())).mod(TWO_TO_64).toString();
+                return op.result() == Result.FOUND && next.equals(op.resultValue()) ? stored(s, op, next) : null;
+            case APPEND:
+                if (op.result() == Result.STORED) {
+                    return s.present() ? stored(s, op, s.value() + op.argValue()) : null;
+                }
+                return absentOnly(s);
+            case COMPUTE:
+                String after = !s.present() ? op.argValue()
+                        : s.value().length() >= COMPUTE_REMOVE_LENGTH ? null : s.value() + "7";
+                if (after == null) {
+                    return op.result() == Result.ABSENT ? new State(false, "", s.version()) : null;
+                }
+                return op.result() == Result.FOUND && after.equals(op.resultValue()) ? stored(s, op, after) : null;
             default:
                 throw new IllegalStateException(op.kind().toString());
         }
+    }
+
+    /** The counter a value holds, or null if it holds none (1..20 digits below 2^64). */
+    private static BigInteger counter(String value) {
+        if (value.isEmpty() || value.length() > 20 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        BigInteger n = new BigInteger(value);
+        return n.compareTo(TWO_TO_64) < 0 ? n : null;
     }
 }
