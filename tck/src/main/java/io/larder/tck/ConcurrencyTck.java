@@ -276,6 +276,46 @@ public interface ConcurrencyTck extends TckSuite {
         }
     }
 
+    /** Rounds of the close race, each in a fresh child JVM, by intensity: 2, 3, 30. */
+    default int tckCloseRaceRounds() {
+        return tckIntensity().pick(2, 3, 30);
+    }
+
+    @Test
+    default void closeRacingInFlightOperationsCompletesOrThrowsTheClosedError() throws Exception {
+        String factoryClass = factory().getClass().getName();
+        long seed = tckSeed();
+        for (int round = 0; round < tckCloseRaceRounds(); round++) {
+            try (EngineUnderTest t = openEngine()) {
+                t.closeEngine();
+                TckSetup setup = t.setup();
+                java.nio.file.Path output = java.nio.file.Files.createTempFile("larder-close-race-", ".out");
+                try {
+                    List<String> command = new ArrayList<>(CrashRounds.ChildJvm.command());
+                    command.addAll(List.of(CloseRaceWorker.class.getName(), factoryClass,
+                            setup.directory().toString(), Long.toString(setup.capacity()),
+                            Long.toString(setup.maxValueSize()), Integer.toString(tckThreads()),
+                            Long.toString(seed + round)));
+                    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                            .redirectOutput(output.toFile()).start();
+                    boolean exited = child.waitFor(120, TimeUnit.SECONDS);
+                    if (!exited) {
+                        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    }
+                    String text = java.nio.file.Files.readString(output, StandardCharsets.ISO_8859_1);
+                    assertThat(exited).as("round %d: the child closing under load exits (output: %s)", round, text)
+                            .isTrue();
+                    assertThat(child.exitValue()).as("round %d (seed %d): every call completes or throws the closed "
+                            + "error, nothing crashes; the child said: %s", round, seed, text).isZero();
+                    assertThat(text).startsWith("OK");
+                } finally {
+                    java.nio.file.Files.deleteIfExists(output);
+                }
+                t.openAgain();
+            }
+        }
+    }
+
     /** A task one thread runs; may throw. */
     @FunctionalInterface
     interface ThreadTask {

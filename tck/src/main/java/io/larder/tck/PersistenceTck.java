@@ -35,9 +35,14 @@ import org.junit.jupiter.api.Test;
  */
 public interface PersistenceTck extends TckSuite {
 
-    /** Kill-and-reopen rounds of the crash test. */
+    /** Kill-and-reopen rounds of the crash test, by intensity: 3, 20, 200. */
     default int tckCrashRounds() {
-        return 6;
+        return tckIntensity().pick(3, 20, 200);
+    }
+
+    /** Threads writing in the crash test's child, by intensity: 3, 4, 8. */
+    default int tckCrashThreads() {
+        return tckIntensity().pick(3, 4, 8);
     }
 
     private void assumePersistent() {
@@ -147,132 +152,20 @@ public interface PersistenceTck extends TckSuite {
         } catch (NoSuchMethodException e) {
             throw new AssertionError(factoryClass + " needs a public no-argument constructor for the crash test", e);
         }
+        long seed = tckSeed();
+        long start = System.nanoTime();
         try (EngineUnderTest t = openEngine()) {
             t.closeEngine();
-            SplittableRandom random = new SplittableRandom(System.nanoTime());
-            // What each key must hold: null for absent, else {round, op index, version}.
-            Map<Long, long[]> expected = new HashMap<>();
-            long highestVersion = 0;
-            long counter = 0;
+            CrashRounds rounds = new CrashRounds(t, factoryClass, tckCrashThreads());
+            SplittableRandom random = new SplittableRandom(seed);
             for (int round = 0; round < tckCrashRounds(); round++) {
-                // The child's output goes to a file, read whole after it died: a pipe would be drained
-                // and closed under a reader thread when the child exits, losing the last lines.
-                Path output = Files.createTempFile("larder-crash-", ".out");
-                Process child = startWorker(factoryClass, t.setup(), round, output);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                // The random moment is counted from the first acknowledged write, however slow the start.
-                while (!Files.readString(output, StandardCharsets.ISO_8859_1).contains("\nACK ")
-                        && child.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
-                assertThat(child.isAlive()).as("worker of round %d started (output: %s)", round,
-                        Files.readString(output, StandardCharsets.ISO_8859_1)).isTrue();
-                Thread.sleep(50 + random.nextInt(400));
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                String text = Files.readString(output, StandardCharsets.ISO_8859_1);
-                Files.delete(output);
-                // A last line the kill cut short (no newline) was never acknowledged: its write is in flight.
-                List<String> lines = List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"));
-                long lastIndex = -1;
-                for (String line : lines) {
-                    if (!line.matches("ACK \\d+ (set \\d+|del \\d+|incr \\d+ \\d+)")) {
-                        continue;
-                    }
-                    String[] f = line.split(" ");
-                    long index = Long.parseLong(f[1]);
-                    long version = Long.parseLong(f[3]);
-                    long key = index % CrashWorker.KEYS;
-                    if (f[2].equals("del")) {
-                        expected.put(key, null);
-                    } else {
-                        assertThat(version).as("round %d: acknowledged version %d after %d", round, version,
-                                highestVersion).isGreaterThan(highestVersion);
-                        highestVersion = version;
-                        if (f[2].equals("incr")) {
-                            assertThat(Long.parseLong(f[4])).as("counter acknowledged in order").isEqualTo(counter + 1);
-                            counter++;
-                        } else {
-                            expected.put(key, new long[] {round, index, version});
-                        }
-                    }
-                    lastIndex = index;
-                }
-                assertThat(lastIndex).as("round %d acknowledged writes (output: %s)", round,
-                        lines.size() > 5 ? lines.subList(0, 5) : lines).isGreaterThanOrEqualTo(0);
-
-                StorageEngine e = t.openAgain();
-                long inFlight = lastIndex + 1;
-                for (long k = 0; k < CrashWorker.KEYS; k++) {
-                    Entry entry = e.get(CrashWorker.key(k));
-                    boolean inFlightHere = inFlight % CrashWorker.KEYS == k && inFlight % 5 != 4;
-                    if (inFlightHere && inFlight % 7 != 6 && entry != null && entry.version() > highestVersion) {
-                        assertThat(entry.value()).as("key %d holds the in-flight write", k)
-                                .isEqualTo(CrashWorker.value(round, inFlight));
-                    } else if (inFlightHere && inFlight % 7 == 6 && entry == null) {
-                        // the in-flight delete landed
-                    } else if (expected.containsKey(k)) {
-                        long[] want = expected.get(k);
-                        if (want == null) {
-                            assertThat(entry).as("key %d: acknowledged delete", k).isNull();
-                        } else {
-                            assertThat(entry).as("key %d: acknowledged set %d of round %d", k, want[1], want[0])
-                                    .isNotNull();
-                            assertThat(entry.version()).as("key %d version: acknowledged set %d of round %d; the "
-                                    + "store holds '%s'; last acknowledged op %d, round %d", k, want[1], want[0],
-                                    entry.valueAsString(), lastIndex, round).isEqualTo(want[2]);
-                            assertThat(entry.value()).as("key %d value", k)
-                                    .isEqualTo(CrashWorker.value((int) want[0], want[1]));
-                        }
-                    }
-                    if (entry != null) {
-                        highestVersion = Math.max(highestVersion, entry.version());
-                        String[] parts = entry.valueAsString().split("-");
-                        assertThat(parts.length >= 4 && parts[1].matches("\\d+") && parts[3].matches("\\d+"))
-                                .as("key %d holds a value some worker wrote: %s", k, entry.valueAsString()).isTrue();
-                        long writtenRound = Long.parseLong(parts[1]);
-                        long writtenIndex = Long.parseLong(parts[3]);
-                        assertThat(entry.value()).as("key %d value intact", k)
-                                .isEqualTo(CrashWorker.value((int) writtenRound, writtenIndex));
-                        assertThat(writtenIndex % CrashWorker.KEYS).as("key %d holds its own op's value", k)
-                                .isEqualTo(k);
-                        expected.put(k, new long[] {writtenRound, writtenIndex, entry.version()});
-                    } else {
-                        expected.put(k, null);
-                    }
-                }
-                Entry counterEntry = e.get(CrashWorker.COUNTER);
-                long stored = Long.parseLong(counterEntry.valueAsString());
-                // Only an increment in flight when the worker died may have landed unacknowledged.
-                assertThat(stored).as("counter after round %d", round)
-                        .isBetween(counter, counter + (inFlight % 5 == 4 ? 1 : 0));
-                counter = stored;
-                highestVersion = Math.max(highestVersion, counterEntry.version());
-                e.close();
+                rounds.round(round, random);
             }
+            // Reopened for the close at the end.
+            t.openAgain();
         }
-    }
-
-    private static Process startWorker(String factoryClass, TckSetup setup, int round, Path output)
-            throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.add("-Xmx256m");
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--sun-misc") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dlmdbjava")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashWorker.class.getName());
-        command.add(factoryClass);
-        command.add(setup.directory().toString());
-        command.add(Long.toString(setup.capacity()));
-        command.add(Long.toString(setup.maxValueSize()));
-        command.add(Integer.toString(round));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        System.getLogger("io.larder.tck").log(System.Logger.Level.DEBUG, () -> getClass().getSimpleName() + ": "
+                + tckCrashRounds() + " crash rounds, seed " + seed + ", " + (System.nanoTime() - start) / 1_000_000
+                + " ms");
     }
 }

@@ -34,8 +34,18 @@ final class FileBackedHeapEngine implements StorageEngine {
 
     private final HeapEngine heap;
     private final FileChannel log;
+    private final java.io.ByteArrayOutputStream pending;
 
     FileBackedHeapEngine(TckSetup setup, boolean loseLastWrite) {
+        this(setup, loseLastWrite, false);
+    }
+
+    /**
+     * With {@code acknowledgeBeforeDurable}, records are held in memory and written in batches of
+     * 64 KiB (and at close): the mutant that acknowledges writes a kill then loses.
+     */
+    FileBackedHeapEngine(TckSetup setup, boolean loseLastWrite, boolean acknowledgeBeforeDurable) {
+        this.pending = acknowledgeBeforeDurable ? new java.io.ByteArrayOutputStream() : null;
         this.heap = new HeapEngine("file-heap", setup.clock(), setup.capacity(), setup.maxValueSize(),
                 setup.sweepInterval(), 0);
         Path file = setup.directory().resolve("heap.log");
@@ -107,6 +117,14 @@ final class FileBackedHeapEngine implements StorageEngine {
         }
         record.putInt(0, record.position() - 4);
         record.flip();
+        if (pending != null) {
+            pending.write(record.array(), 0, record.limit());
+            if (pending.size() < (64 << 10)) {
+                return;
+            }
+            record = ByteBuffer.wrap(pending.toByteArray());
+            pending.reset();
+        }
         try {
             while (record.hasRemaining()) {
                 log.write(record);
@@ -182,6 +200,13 @@ final class FileBackedHeapEngine implements StorageEngine {
     public synchronized void close() {
         heap.close();
         try {
+            if (pending != null && pending.size() > 0) {
+                ByteBuffer rest = ByteBuffer.wrap(pending.toByteArray());
+                pending.reset();
+                while (rest.hasRemaining()) {
+                    log.write(rest);
+                }
+            }
             log.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

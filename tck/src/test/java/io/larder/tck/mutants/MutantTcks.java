@@ -3,6 +3,7 @@ package io.larder.tck.mutants;
 import io.larder.tck.LarderTck;
 import io.larder.tck.TckEngineFactory;
 import io.larder.tck.TckIntensity;
+import io.larder.engine.heap.AcknowledgesBeforeDurableTckFactory;
 import io.larder.engine.heap.LosesLastWriteTckFactory;
 
 /**
@@ -73,6 +74,34 @@ final class MutantTcks {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.AcceptsOversizedValues();
+        }
+    }
+
+    static class LosesUpdatesUnderThreadsKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.LosesUpdatesUnderThreads();
+        }
+    }
+
+    static class TornReadKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.TornRead();
+        }
+    }
+
+    static class FreesMemoryUnderReadersKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.FreesMemoryUnderReaders();
+        }
+    }
+
+    static class AcknowledgesBeforeDurableKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new AcknowledgesBeforeDurableTckFactory();
         }
     }
 }

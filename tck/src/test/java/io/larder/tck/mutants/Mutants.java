@@ -183,4 +183,112 @@ final class Mutants {
             };
         }
     }
+
+    /** Compute reads, decides and writes in three steps, so concurrent read-modify-writes lose updates. */
+    public static final class LosesUpdatesUnderThreads implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    ComputeAction action = function.apply(delegate.read(key, Entry::copyOf));
+                    Thread.yield();
+                    return delegate.compute(key, ignored -> action);
+                }
+            };
+        }
+    }
+
+    /** Reads the first half of a value and the rest in a second step, so a write in between tears it. */
+    public static final class TornRead implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public <R> R read(Key key, EntryReader<R> reader) {
+                    Entry first = delegate.read(key, Entry::copyOf);
+                    Thread.yield();
+                    Entry second = delegate.read(key, Entry::copyOf);
+                    if (first == null || second == null) {
+                        return second == null ? null : reader.read(view(second));
+                    }
+                    byte[] value = second.value();
+                    int half = Math.min(first.value().length, value.length) / 2;
+                    System.arraycopy(first.value(), 0, value, 0, half);
+                    return reader.read(view(new Entry(value, second.version(), second.expiresAt(), second.flags(),
+                            second.storedAt())));
+                }
+            };
+        }
+    }
+
+    /**
+     * Close frees the stored bytes at once instead of waiting for reads in progress: a read under way
+     * sees freed (scribbled) memory.
+     */
+    public static final class FreesMemoryUnderReaders implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                private volatile boolean freed;
+
+                @Override
+                public <R> R read(Key key, EntryReader<R> reader) {
+                    Entry entry = delegate.read(key, Entry::copyOf);
+                    if (entry == null) {
+                        return null;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                    if (freed) {
+                        byte[] scribbled = entry.value();
+                        for (int i = 0; i < scribbled.length; i++) {
+                            scribbled[i] = (byte) (i * 7);
+                        }
+                    }
+                    return reader.read(view(entry));
+                }
+
+                @Override
+                public void close() {
+                    freed = true;
+                    delegate.close();
+                }
+            };
+        }
+    }
+
+    /** A view over an entry copy. */
+    static EntryView view(Entry e) {
+        return new EntryView() {
+            @Override
+            public ByteBuffer value() {
+                return ByteBuffer.wrap(e.value()).asReadOnlyBuffer();
+            }
+
+            @Override
+            public int valueLength() {
+                return e.value().length;
+            }
+
+            @Override
+            public long version() {
+                return e.version();
+            }
+
+            @Override
+            public long expiresAt() {
+                return e.expiresAt();
+            }
+
+            @Override
+            public int flags() {
+                return e.flags();
+            }
+
+            @Override
+            public long storedAt() {
+                return e.storedAt();
+            }
+        };
+    }
 }

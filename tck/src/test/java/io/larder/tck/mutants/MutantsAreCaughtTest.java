@@ -25,7 +25,9 @@ class MutantsAreCaughtTest {
         return Stream.of(MutantTcks.IgnoresExpiryKit.class, MutantTcks.ReusesVersionsKit.class,
                 MutantTcks.UnlockedCasKit.class, MutantTcks.LosesLastWriteOnReopenKit.class,
                 MutantTcks.NewVersionOnTouchKit.class, MutantTcks.InvalidateMissesAVariantKit.class,
-                MutantTcks.AcceptsOversizedValuesKit.class);
+                MutantTcks.AcceptsOversizedValuesKit.class, MutantTcks.LosesUpdatesUnderThreadsKit.class,
+                MutantTcks.TornReadKit.class, MutantTcks.FreesMemoryUnderReadersKit.class,
+                MutantTcks.AcknowledgesBeforeDurableKit.class);
     }
 
     @ParameterizedTest
