@@ -26,10 +26,19 @@ public final class EngineUnderTest implements AutoCloseable {
         this.factory = factory;
         this.setup = setup;
         this.clock = clock;
-        this.engine = factory.open(setup);
-        if (engine == null) {
-            throw new IllegalStateException(factory.getClass().getName() + " opened null");
+        StorageEngine opened = null;
+        try {
+            opened = factory.open(setup);
+            if (opened == null) {
+                throw new IllegalStateException(factory.getClass().getName() + " opened null");
+            }
+        } finally {
+            // A failed open must not leave the kit's directory behind.
+            if (opened == null) {
+                deleteRecursively(setup.directory());
+            }
         }
+        this.engine = opened;
     }
 
     /** Opens an engine with a fresh clock and directory. */

@@ -14,6 +14,10 @@ import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
+import io.larder.spi.Versions;
+import io.larder.spi.internal.BackgroundTask;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reference engine: the contract made executable, obviously rather than quickly. Every
@@ -34,7 +35,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Capacity accounting: each entry is charged its encoded key, its value, and {@link #ENTRY_OVERHEAD}
  * bytes; {@code bytesUsed} never exceeds {@code capacity} after a write returns. Expired entries are
- * removed when touched and by a background sweeper thread every {@code sweepInterval}.
+ * removed when touched and by a background sweeper thread every {@code sweepInterval}; the sweeper
+ * survives its own failures, logs them (logger {@code io.larder.engine.heap}) and counts them in
+ * {@link EngineStats#backgroundFailures()}.
+ *
+ * <p>Versions start above {@link Versions#floor} of the clock at open, so they do not repeat across
+ * restarts of the process although nothing is kept. After {@link #close()}, {@link #stats()}
+ * returns the figures as they were at close.
  * Derived operations (add, CAS, append, increment, ...) are the SPI's defaults over {@link #compute},
  * so this engine also pins down what those defaults mean.
  */
@@ -47,7 +54,9 @@ public final class HeapEngine implements StorageEngine {
     private final Clock clock;
     private final long capacity;
     private final long maxValueSize;
-    private final ScheduledExecutorService sweeper;
+    private static final Logger LOG = System.getLogger("io.larder.engine.heap");
+
+    private final BackgroundTask sweeper;
 
     // Access order: iteration starts at the least recently used entry.
     private final LinkedHashMap<Key, Stored> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -57,32 +66,31 @@ public final class HeapEngine implements StorageEngine {
     private long misses;
     private long evictions;
     private long expirations;
+    private long writes;
+    private long deletes;
+    private long invalidations;
     private boolean closed;
+    private EngineStats lastStats;
 
     /**
      * Opens an engine.
      *
      * @param name the name it reports (and puts in errors)
      * @param sweepInterval how often the sweeper reclaims expired entries; null for no sweeper thread
-     * @param lastVersion the highest version handed out before (0 for a new store)
+     * @param lastVersion the highest version handed out before (0 for a new store); versions start
+     *        above it and above {@link Versions#floor} of the clock
+     * @throws IllegalStateException if the clock reads outside the range {@link Versions} accepts
      */
     HeapEngine(String name, Clock clock, long capacity, long maxValueSize, Duration sweepInterval, long lastVersion) {
         this.name = name;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.capacity = capacity;
         this.maxValueSize = maxValueSize;
-        this.lastVersion = lastVersion;
-        if (sweepInterval == null) {
-            this.sweeper = null;
-        } else {
-            this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "larder-" + name + "-sweeper");
-                t.setDaemon(true);
-                return t;
-            });
-            long period = Math.max(1, sweepInterval.toMillis());
-            sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.MILLISECONDS);
-        }
+        this.lastVersion = Versions.floor(clock, lastVersion);
+        this.sweeper = sweepInterval == null ? null
+                : BackgroundTask.start("larder-" + name + "-sweeper", sweepInterval, this::sweepOnce, LOG);
+        LOG.log(Level.DEBUG, () -> "engine '" + name + "' opened: capacity " + capacity + " bytes, maxValueSize "
+                + maxValueSize + " bytes, sweepInterval " + sweepInterval + ", versions above " + this.lastVersion);
     }
 
     /** Charge of one entry against capacity. */
@@ -134,6 +142,7 @@ public final class HeapEngine implements StorageEngine {
             case REMOVE:
                 if (current != null) {
                     remove(key, current);
+                    deletes++;
                 }
                 return null;
             case TOUCH:
@@ -152,6 +161,7 @@ public final class HeapEngine implements StorageEngine {
                 }
                 entries.put(key, stored);
                 bytesUsed += charge(key.encodedLength(), stored.value.length);
+                writes++;
                 makeRoom(now);
                 return stored.toEntry();
             default:
@@ -177,6 +187,7 @@ public final class HeapEngine implements StorageEngine {
                 it.remove();
             }
         }
+        invalidations += removed;
         return removed;
     }
 
@@ -198,15 +209,26 @@ public final class HeapEngine implements StorageEngine {
     @Override
     public synchronized void clear() {
         ensureOpen();
+        long now = clock.millis();
+        for (Stored stored : entries.values()) {
+            if (stored.isLive(now)) {
+                invalidations++;
+            } else {
+                expirations++;
+            }
+        }
         entries.clear();
         bytesUsed = 0;
     }
 
     @Override
     public synchronized EngineStats stats() {
-        ensureOpen();
-        return new EngineStats(entries.size(), bytesUsed, capacity, hits, misses, 0L, 0L, 0L, evictions,
-                expirations, 0L,
+        return closed ? lastStats : figures();
+    }
+
+    private EngineStats figures() {
+        return new EngineStats(entries.size(), bytesUsed, capacity, hits, misses, writes, deletes, invalidations,
+                evictions, expirations, sweeper == null ? 0L : sweeper.failures(),
                 Map.of("lastVersion", lastVersion));
     }
 
@@ -247,24 +269,25 @@ public final class HeapEngine implements StorageEngine {
 
     @Override
     public void close() {
-        ScheduledExecutorService toStop;
         synchronized (this) {
             if (closed) {
                 return;
             }
+            lastStats = figures();
             closed = true;
+        }
+        // Outside the lock: the sweeper's run in progress needs it to finish.
+        if (sweeper != null) {
+            sweeper.close();
+        }
+        EngineStats last;
+        synchronized (this) {
+            lastStats = figures();
+            last = lastStats;
             entries.clear();
             bytesUsed = 0;
-            toStop = sweeper;
         }
-        if (toStop != null) {
-            toStop.shutdownNow();
-            try {
-                toStop.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        LOG.log(Level.DEBUG, () -> "engine '" + name + "' closed: " + last);
     }
 
     /** Whether {@link #close()} has run. */
@@ -272,11 +295,10 @@ public final class HeapEngine implements StorageEngine {
         return closed;
     }
 
-    private void sweepQuietly() {
-        synchronized (this) {
-            if (!closed) {
-                sweep(clock.millis());
-            }
+    /** One run of the sweeper; what it throws, the background task counts and logs. */
+    private synchronized void sweepOnce() {
+        if (!closed) {
+            sweep(clock.millis());
         }
     }
 

@@ -5,16 +5,12 @@ import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
 import io.larder.tck.TckEngineFactory;
 import io.larder.tck.TckSetup;
-import java.util.Map;
 
 /** Opens the heap engine the way a user would: by configuration, through the service loader. */
 public final class HeapTckFactory implements TckEngineFactory {
 
     @Override
     public StorageEngine open(TckSetup setup) {
-        return Larder.open(EngineConfig.of("heap", Map.of(
-                "capacity", Long.toString(setup.capacity()),
-                "maxValueSize", Long.toString(setup.maxValueSize()),
-                "sweepInterval", setup.sweepInterval().toMillis() + "ms")).withClock(setup.clock()));
+        return Larder.open(EngineConfig.of("heap", setup.options()).withClock(setup.clock()));
     }
 }
