@@ -161,7 +161,9 @@ public interface BadInputTck extends TckSuite {
                     () -> e.delete(k, 1), () -> e.touch(k, Expiry.never()), () -> e.getAndTouch(k, Expiry.never()),
                     () -> e.append(k, bytes("v")), () -> e.prepend(k, bytes("v")), () -> e.increment(k, 1),
                     () -> e.decrement(k, 1), () -> e.compute(k, cur -> ComputeAction.keep()),
-                    () -> e.invalidate("k"), () -> e.variants("k"), e::clear, e::stats);
+                    () -> e.invalidate("k"), () -> e.variants("k"), e::clear);
+            // stats() is not among them: after close it gives the last figures (EngineStats), so a
+            // metrics scrape that outlives the engine stays quiet.
             for (int i = 0; i < calls.size(); i++) {
                 Runnable call = calls.get(i);
                 assertThatThrownBy(call::run).as("call %d after close", i).isInstanceOf(EngineClosedException.class)
