@@ -300,7 +300,8 @@ public interface ConcurrencyTck extends TckSuite {
                             .isTrue();
                     assertThat(child.exitValue()).as("round %d (seed %d): every call completes or throws the closed "
                             + "error, nothing crashes; the child said: %s", round, seed, text).isZero();
-                    assertThat(text).startsWith("OK");
+                    // Engines' own libraries may print to the child's output too; the verdict is a line of its own.
+                    assertThat(text.lines()).as("the child's output").anyMatch(line -> line.startsWith("OK "));
                 } finally {
                     java.nio.file.Files.deleteIfExists(output);
                 }
