@@ -10,8 +10,9 @@ import io.larder.spi.StorageEngine;
  * the entries it held. Engines that need no directory ignore it. Use the engine's durable mode: the
  * crash suite checks that acknowledged writes survive {@code kill -9}.
  *
- * <p>Implementations need a public no-argument constructor: the crash suite opens the engine in a
- * child JVM by class name.
+ * <p>Implementations need a public no-argument constructor: the crash suite and the close race open
+ * the engine in a child JVM by class name. {@link TckSetup#options()} (or, for an engine that keeps
+ * files, {@link TckSetup#optionsWithPath()}) gives the options to open it with.
  */
 @FunctionalInterface
 public interface TckEngineFactory {
