@@ -31,7 +31,7 @@ final class LatencyRecorder {
     }
 
     void record(Operation operation, long nanos) {
-        // A clock step can make an interval negative; the histogram takes 1..HIGHEST only.
+        // A coarse timer can measure 0 ns; the histogram takes values from 1 to HIGHEST only.
         recorders[operation.ordinal()].recordValue(
                 Math.min(Math.max(nanos, 1), MeteredEngine.HIGHEST_TRACKED_NANOS));
     }
@@ -39,17 +39,21 @@ final class LatencyRecorder {
     synchronized Map<Operation, OperationLatency> snapshot() {
         Map<Operation, OperationLatency> figures = new EnumMap<>(Operation.class);
         for (Operation operation : Operation.values()) {
-            int i = operation.ordinal();
-            // Hand the recorder back the histogram read last time, so steady reads allocate nothing.
-            Histogram interval = recorders[i].getIntervalHistogram(spares[i]);
-            totals[i].add(interval);
-            spares[i] = interval;
-            Histogram total = totals[i];
-            figures.put(operation, new OperationLatency(operation, total.getTotalCount(),
-                    total.getValueAtPercentile(50), total.getValueAtPercentile(99),
-                    total.getValueAtPercentile(99.9), total.getMaxValue(),
-                    total.getTotalCount() == 0 ? 0 : total.getMean()));
+            figures.put(operation, snapshot(operation));
         }
         return figures;
+    }
+
+    synchronized OperationLatency snapshot(Operation operation) {
+        int i = operation.ordinal();
+        // Hand the recorder back the histogram read last time, so steady reads allocate nothing.
+        Histogram interval = recorders[i].getIntervalHistogram(spares[i]);
+        totals[i].add(interval);
+        spares[i] = interval;
+        Histogram total = totals[i];
+        long count = total.getTotalCount();
+        return new OperationLatency(operation, count, total.getValueAtPercentile(50),
+                total.getValueAtPercentile(99), total.getValueAtPercentile(99.9), total.getMaxValue(),
+                count == 0 ? 0 : total.getMean());
     }
 }
