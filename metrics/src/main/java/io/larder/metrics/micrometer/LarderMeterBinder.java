@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>from</th></tr>
  *   <tr><td>{@code larder.entries}</td><td>gauge</td><td></td><td>{@code entries}</td></tr>
- *   <tr><td>{@code larder.bytes.used}</td><td>gauge, bytes</td><td></td><td>{@code bytesUsed}</td></tr>
+ *   <tr><td>{@code larder.used}</td><td>gauge, bytes</td><td></td><td>{@code bytesUsed}</td></tr>
  *   <tr><td>{@code larder.capacity}</td><td>gauge, bytes</td><td></td><td>{@code capacity}</td></tr>
  *   <tr><td>{@code larder.gets}</td><td>counter</td><td>{@code result=hit|miss}</td>
  *       <td>{@code hits}, {@code misses}</td></tr>
@@ -75,7 +75,7 @@ public final class LarderMeterBinder implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "larder.entries", null, EngineStats::entries);
-        gauge(registry, "larder.bytes.used", "bytes", EngineStats::bytesUsed);
+        gauge(registry, "larder.used", "bytes", EngineStats::bytesUsed);
         gauge(registry, "larder.capacity", "bytes", EngineStats::capacity);
         counter(registry, "larder.gets", Tags.of("result", "hit"), EngineStats::hits);
         counter(registry, "larder.gets", Tags.of("result", "miss"), EngineStats::misses);
