@@ -12,38 +12,78 @@ public final class Checks {
     private Checks() {
     }
 
-    /** A non-null key. */
+    /**
+     * A non-null key.
+     *
+     * @param key the key
+     * @return {@code key}
+     * @throws NullPointerException if it is null
+     */
     public static Key key(Key key) {
         return Objects.requireNonNull(key, "key must not be null");
     }
 
-    /** A non-null expiry. */
+    /**
+     * A non-null expiry.
+     *
+     * @param expiry the expiry
+     * @return {@code expiry}
+     * @throws NullPointerException if it is null
+     */
     public static Expiry expiry(Expiry expiry) {
         return Objects.requireNonNull(expiry, "expiry must not be null (use Expiry.never())");
     }
 
-    /** A non-null value of at most {@code maxValueSize} bytes. */
+    /**
+     * A non-null value of at most {@code maxValueSize} bytes.
+     *
+     * @param value the value
+     * @param maxValueSize the engine's limit
+     * @return {@code value}
+     * @throws NullPointerException if it is null
+     * @throws ValueTooLargeException if it is longer than the limit
+     */
     public static byte[] value(byte[] value, long maxValueSize) {
         Objects.requireNonNull(value, "value must not be null");
         valueSize(value.length, maxValueSize);
         return value;
     }
 
-    /** A non-null buffer whose remaining bytes are at most {@code maxValueSize}. */
+    /**
+     * A non-null buffer whose remaining bytes are at most {@code maxValueSize}.
+     *
+     * @param value the value, between position and limit
+     * @param maxValueSize the engine's limit
+     * @return {@code value}, its position unchanged
+     * @throws NullPointerException if it is null
+     * @throws ValueTooLargeException if it is longer than the limit
+     */
     public static ByteBuffer value(ByteBuffer value, long maxValueSize) {
         Objects.requireNonNull(value, "value must not be null");
         valueSize(value.remaining(), maxValueSize);
         return value;
     }
 
-    /** A value size within {@code maxValueSize}. */
+    /**
+     * A value size within {@code maxValueSize}.
+     *
+     * @param size the size in bytes
+     * @param maxValueSize the engine's limit
+     * @throws ValueTooLargeException if the size is above the limit
+     */
     public static void valueSize(long size, long maxValueSize) {
         if (size > maxValueSize) {
             throw new ValueTooLargeException(size, maxValueSize);
         }
     }
 
-    /** A CAS token: versions are &gt; 0. */
+    /**
+     * A CAS token: versions are &gt; 0.
+     *
+     * @param version the expected version
+     * @return {@code version}
+     * @throws IllegalArgumentException if it is not positive
+     */
     public static long expectedVersion(long version) {
         if (version <= 0) {
             throw new IllegalArgumentException("expected version " + version + " is not a version; versions are > 0");
@@ -51,7 +91,14 @@ public final class Checks {
         return version;
     }
 
-    /** A non-null destination buffer that can be written. */
+    /**
+     * A non-null destination buffer that can be written.
+     *
+     * @param dst the buffer
+     * @return {@code dst}
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is read-only
+     */
     public static ByteBuffer destination(ByteBuffer dst) {
         Objects.requireNonNull(dst, "destination buffer must not be null");
         if (dst.isReadOnly()) {
@@ -60,7 +107,12 @@ public final class Checks {
         return dst;
     }
 
-    /** A copy of the buffer's remaining bytes; its position is unchanged. */
+    /**
+     * A copy of the buffer's remaining bytes; its position is unchanged.
+     *
+     * @param buffer the buffer
+     * @return a new array
+     */
     public static byte[] bytes(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);

@@ -7,10 +7,10 @@ package io.larder.spi;
 @FunctionalInterface
 public interface Clock {
 
-    /** Current time in epoch milliseconds. */
+    /** {@return the current time in epoch milliseconds} */
     long millis();
 
-    /** The system wall clock. */
+    /** {@return the system wall clock} */
     static Clock system() {
         return System::currentTimeMillis;
     }

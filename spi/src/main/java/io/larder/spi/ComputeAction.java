@@ -35,45 +35,59 @@ public final class ComputeAction {
         this.flags = flags;
     }
 
-    /** Leave things as they are. */
+    /** {@return the action that leaves things as they are} */
     public static ComputeAction keep() {
         return KEEP;
     }
 
-    /** Remove the entry. */
+    /** {@return the action that removes the entry} */
     public static ComputeAction remove() {
         return REMOVE;
     }
 
-    /** Store {@code value} (taken as is, not copied: do not change it afterwards) with a new version. */
+    /**
+     * Store {@code value} (taken as is, not copied: do not change it afterwards) with a new version.
+     *
+     * @param value the value
+     * @param expiry when the entry expires
+     * @param flags the client flags
+     * @return the action
+     * @throws NullPointerException if {@code value} or {@code expiry} is null
+     */
     public static ComputeAction store(byte[] value, Expiry expiry, int flags) {
         Objects.requireNonNull(value, "value must not be null");
         Objects.requireNonNull(expiry, "expiry must not be null (use Expiry.never())");
         return new ComputeAction(Kind.STORE, value, expiry, flags);
     }
 
-    /** Set the live entry's expiry, keeping its value, flags, version and storedAt. */
+    /**
+     * Set the live entry's expiry, keeping its value, flags, version and storedAt.
+     *
+     * @param expiry the new expiry
+     * @return the action
+     * @throws NullPointerException if {@code expiry} is null
+     */
     public static ComputeAction touch(Expiry expiry) {
         Objects.requireNonNull(expiry, "expiry must not be null (use Expiry.never())");
         return new ComputeAction(Kind.TOUCH, null, expiry, 0);
     }
 
-    /** The kind of action. */
+    /** {@return the kind of action} */
     public Kind kind() {
         return kind;
     }
 
-    /** The value to store; null unless {@link Kind#STORE}. */
+    /** {@return the value to store; null unless {@link Kind#STORE}} */
     public byte[] value() {
         return value;
     }
 
-    /** The expiry to set; null unless {@link Kind#STORE} or {@link Kind#TOUCH}. */
+    /** {@return the expiry to set; null unless {@link Kind#STORE} or {@link Kind#TOUCH}} */
     public Expiry expiry() {
         return expiry;
     }
 
-    /** The flags to store; 0 unless {@link Kind#STORE}. */
+    /** {@return the flags to store; 0 unless {@link Kind#STORE}} */
     public int flags() {
         return flags;
     }

@@ -10,6 +10,8 @@ package io.larder.spi;
 public interface ComputeFunction {
 
     /**
+     * Decides what to do with the entry.
+     *
      * @param current the live entry, a copy the function may keep; {@code null} when absent
      * @return what to do; never null
      */

@@ -5,12 +5,21 @@ public class ConfigException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
-    /** With a message that says what was wrong and what is accepted. */
+    /**
+     * With a message.
+     *
+     * @param message what was wrong and what is accepted
+     */
     public ConfigException(String message) {
         super(message);
     }
 
-    /** With a message and a cause. */
+    /**
+     * With a message and a cause.
+     *
+     * @param message what was wrong and what is accepted
+     * @param cause the failure underneath
+     */
     public ConfigException(String message, Throwable cause) {
         super(message, cause);
     }

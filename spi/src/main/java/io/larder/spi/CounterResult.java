@@ -18,27 +18,33 @@ public final class CounterResult {
         this.version = version;
     }
 
-    /** The counter now holds {@code value}, written as {@code version}. */
+    /**
+     * The counter now holds {@code value}, written as {@code version}.
+     *
+     * @param value the new value, unsigned
+     * @param version the new version
+     * @return the result
+     */
     public static CounterResult updated(long value, long version) {
         return new CounterResult(true, value, version);
     }
 
-    /** No live entry. */
+    /** {@return the result for no live entry} */
     public static CounterResult notFound() {
         return NOT_FOUND;
     }
 
-    /** Whether there was a live entry. */
+    /** {@return whether there was a live entry} */
     public boolean found() {
         return found;
     }
 
-    /** The new value, unsigned; 0 when not found. */
+    /** {@return the new value, unsigned; 0 when not found} */
     public long value() {
         return value;
     }
 
-    /** The new version; 0 when not found. */
+    /** {@return the new version; 0 when not found} */
     public long version() {
         return version;
     }

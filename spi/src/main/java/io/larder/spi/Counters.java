@@ -18,13 +18,21 @@ public final class Counters {
     /**
      * The unsigned number a value holds.
      *
+     * @param value the stored value
+     * @return the number, unsigned
      * @throws NonNumericValueException if it is not 1..20 ASCII digits of a number below 2^64
      */
     public static long parse(byte[] value) {
         return parse(ByteBuffer.wrap(value));
     }
 
-    /** {@link #parse(byte[])} over a buffer's remaining bytes; its position is unchanged. */
+    /**
+     * {@link #parse(byte[])} over a buffer's remaining bytes; its position is unchanged.
+     *
+     * @param value the stored value, between position and limit
+     * @return the number, unsigned
+     * @throws NonNumericValueException if it is not 1..20 ASCII digits of a number below 2^64
+     */
     public static long parse(ByteBuffer value) {
         int length = value.remaining();
         if (length == 0 || length > MAX_DIGITS) {
@@ -48,17 +56,34 @@ public final class Counters {
         return result;
     }
 
-    /** The value that stores {@code number} (unsigned). */
+    /**
+     * The value that stores {@code number} (unsigned).
+     *
+     * @param number the number, unsigned
+     * @return its decimal ASCII digits
+     */
     public static byte[] format(long number) {
         return Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** {@code current + delta}, both unsigned, wrapping at 2^64. */
+    /**
+     * {@code current + delta}, both unsigned, wrapping at 2^64.
+     *
+     * @param current the counter
+     * @param delta the amount
+     * @return the sum modulo 2^64
+     */
     public static long increment(long current, long delta) {
         return current + delta;
     }
 
-    /** {@code current - delta}, both unsigned, stopping at 0. */
+    /**
+     * {@code current - delta}, both unsigned, stopping at 0.
+     *
+     * @param current the counter
+     * @param delta the amount
+     * @return the difference, or 0 when {@code delta} is not less than {@code current}
+     */
     public static long decrement(long current, long delta) {
         return Long.compareUnsigned(delta, current) >= 0 ? 0 : current - delta;
     }

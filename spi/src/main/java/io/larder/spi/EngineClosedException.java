@@ -5,7 +5,11 @@ public class EngineClosedException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** For the named engine. */
+    /**
+     * For the named engine.
+     *
+     * @param engineName the closed engine's name
+     */
     public EngineClosedException(String engineName) {
         super("engine '" + engineName + "' is closed");
     }

@@ -46,8 +46,13 @@ public final class EngineConfig {
     }
 
     /**
-     * A config for the named engine with these options.
+     * A config for the named engine with these options, on the system clock. Names and values
+     * are trimmed.
      *
+     * @param engine the engine's name
+     * @param options option names and their string values
+     * @return the config
+     * @throws NullPointerException if {@code engine} or {@code options} is null
      * @throws ConfigException if the name or an option name is empty, or a value is null
      */
     public static EngineConfig of(String engine, Map<String, String> options) {
@@ -72,7 +77,14 @@ public final class EngineConfig {
         return new EngineConfig(name, copy, Clock.system());
     }
 
-    /** A config for the named engine with no options. */
+    /**
+     * A config for the named engine with no options, on the system clock.
+     *
+     * @param engine the engine's name
+     * @return the config
+     * @throws NullPointerException if {@code engine} is null
+     * @throws ConfigException if the name is empty
+     */
     public static EngineConfig of(String engine) {
         return of(engine, Map.of());
     }
@@ -80,6 +92,9 @@ public final class EngineConfig {
     /**
      * Reads the URI form, such as {@code lmdb:/var/cache?capacity=8g}.
      *
+     * @param uri the configuration
+     * @return the config, on the system clock
+     * @throws NullPointerException if {@code uri} is null
      * @throws ConfigException if it has no engine name, or an option is malformed or repeated
      */
     public static EngineConfig parse(String uri) {
@@ -119,6 +134,9 @@ public final class EngineConfig {
     /**
      * Reads the map form: {@code engine} names the engine, every other entry is an option.
      *
+     * @param map the configuration
+     * @return the config, on the system clock
+     * @throws NullPointerException if {@code map} is null
      * @throws ConfigException if there is no {@code engine} entry
      */
     public static EngineConfig fromMap(Map<String, String> map) {
@@ -133,7 +151,14 @@ public final class EngineConfig {
         return of(engine, options);
     }
 
-    /** Reads the properties form, like {@link #fromMap(Map)}. */
+    /**
+     * Reads the properties form, like {@link #fromMap(Map)}.
+     *
+     * @param properties the configuration
+     * @return the config, on the system clock
+     * @throws NullPointerException if {@code properties} is null
+     * @throws ConfigException if there is no {@code engine} entry, or an entry is not a string
+     */
     public static EngineConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties must not be null");
         Map<String, String> map = new java.util.TreeMap<>();
@@ -147,7 +172,15 @@ public final class EngineConfig {
         return fromMap(map);
     }
 
-    /** Reads a properties file, like {@link #fromMap(Map)}. */
+    /**
+     * Reads a properties file, like {@link #fromMap(Map)}.
+     *
+     * @param propertiesFile the file, in {@link Properties} format
+     * @return the config, on the system clock
+     * @throws NullPointerException if {@code propertiesFile} is null
+     * @throws UncheckedIOException if the file cannot be read
+     * @throws ConfigException if there is no {@code engine} entry
+     */
     public static EngineConfig load(Path propertiesFile) {
         Objects.requireNonNull(propertiesFile, "properties file must not be null");
         Properties properties = new Properties();
@@ -159,40 +192,68 @@ public final class EngineConfig {
         return fromProperties(properties);
     }
 
-    /** The same config with one option set. */
+    /**
+     * The same config with one option set, replacing any value it had.
+     *
+     * @param option the option's name
+     * @param value its string value
+     * @return a new config
+     * @throws ConfigException if the name is empty or the value null
+     */
     public EngineConfig with(String option, String value) {
         Map<String, String> copy = new LinkedHashMap<>(options);
         copy.put(option, value);
         return of(engine, copy).withClock(clock);
     }
 
-    /** The same config reading time from {@code clock}. */
+    /**
+     * The same config reading time from {@code clock}.
+     *
+     * @param clock the clock the engine will read
+     * @return a new config
+     * @throws NullPointerException if {@code clock} is null
+     */
     public EngineConfig withClock(Clock clock) {
         return new EngineConfig(engine, options, Objects.requireNonNull(clock, "clock must not be null"));
     }
 
-    /** The engine's name. */
+    /** {@return the engine's name} */
     public String engine() {
         return engine;
     }
 
-    /** The options as given, in order. */
+    /** {@return the options as given, in order, unmodifiable} */
     public Map<String, String> options() {
         return options;
     }
 
-    /** The clock the engine reads. */
+    /** {@return the clock the engine reads} */
     public Clock clock() {
         return clock;
     }
 
-    /** The option's value: as given, parsed, or its default when not given. */
+    /**
+     * The option's value: as given, parsed, or its default when not given.
+     *
+     * @param <T> the option's type
+     * @param option the option
+     * @return the value, or {@code null} when it is not given and has no default
+     * @throws ConfigException if the given value is malformed
+     */
     public <T> T get(Option<T> option) {
         String raw = options.get(option.name());
         return raw == null ? option.defaultValue() : option.parse(raw);
     }
 
-    /** The option's value, which must be given or have a default. */
+    /**
+     * The option's value, which must be given or have a default.
+     *
+     * @param <T> the option's type
+     * @param option the option
+     * @return the value
+     * @throws ConfigException if it is neither given nor defaulted (the message says what it
+     *         means and its form), or the given value is malformed
+     */
     public <T> T require(Option<T> option) {
         T value = get(option);
         if (value == null) {
@@ -205,6 +266,9 @@ public final class EngineConfig {
     /**
      * Checks every given option against an engine's list: an unknown name, or a value its option
      * cannot read, is a {@link ConfigException} naming it and what is accepted.
+     *
+     * @param accepted the engine's options
+     * @throws ConfigException for the first option not accepted or not readable
      */
     public void validate(List<Option<?>> accepted) {
         Map<String, Option<?>> byName = new LinkedHashMap<>();
@@ -223,7 +287,7 @@ public final class EngineConfig {
         }
     }
 
-    /** The URI form. */
+    /** {@return the URI form} */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(engine).append(':');

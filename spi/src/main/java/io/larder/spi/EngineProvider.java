@@ -10,19 +10,21 @@ import java.util.List;
  */
 public interface EngineProvider {
 
-    /** The name configurations use: lower case, unique on the class path. */
+    /** {@return the name configurations use: lower case, unique on the class path} */
     String name();
 
-    /** One line on what the engine is for. */
+    /** {@return one line on what the engine is for} */
     String description();
 
-    /** Every option the engine accepts; anything else in a configuration is refused. */
+    /** {@return every option the engine accepts; anything else in a configuration is refused} */
     List<Option<?>> options();
 
     /**
      * Opens an engine. {@link Larder} has already checked the config's options against
      * {@link #options()}; the provider checks what depends on several options together.
      *
+     * @param config the engine's name, options and clock
+     * @return the open engine
      * @throws ConfigException if the options do not fit together
      * @throws LarderException if the store cannot be opened
      */

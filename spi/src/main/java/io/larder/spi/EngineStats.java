@@ -33,7 +33,23 @@ public record EngineStats(long entries, long bytesUsed, long capacity, long hits
         long deletes, long invalidations, long evictions, long expirations, long backgroundFailures,
         Map<String, Long> engineSpecific) {
 
-    /** Copies {@code engineSpecific}. */
+    /**
+     * Copies {@code engineSpecific}.
+     *
+     * @param entries entries held
+     * @param bytesUsed bytes the entries take
+     * @param capacity the bound on {@code bytesUsed}
+     * @param hits reads that found a live entry
+     * @param misses reads that found none
+     * @param writes operations that stored a value
+     * @param deletes live entries removed by a delete
+     * @param invalidations live entries removed by {@code invalidate} or {@code clear}
+     * @param evictions live entries removed to make room
+     * @param expirations expired entries removed
+     * @param backgroundFailures failed runs of background work
+     * @param engineSpecific further figures, named by the engine
+     * @throws NullPointerException if {@code engineSpecific} or one of its keys or values is null
+     */
     public EngineStats {
         engineSpecific = Map.copyOf(Objects.requireNonNull(engineSpecific, "engineSpecific"));
     }

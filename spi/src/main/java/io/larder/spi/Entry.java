@@ -26,7 +26,16 @@ public final class Entry {
     private final int flags;
     private final long storedAt;
 
-    /** An entry; {@code value} is taken as is, not copied. */
+    /**
+     * An entry; {@code value} is taken as is, not copied.
+     *
+     * @param value the value
+     * @param version the version, &gt; 0 for a stored entry
+     * @param expiresAt epoch milliseconds, 0 for never
+     * @param flags the client flags
+     * @param storedAt epoch milliseconds of the last value write
+     * @throws NullPointerException if {@code value} is null
+     */
     public Entry(byte[] value, long version, long expiresAt, int flags, long storedAt) {
         this.value = Objects.requireNonNull(value, "value");
         this.version = version;
@@ -35,7 +44,12 @@ public final class Entry {
         this.storedAt = storedAt;
     }
 
-    /** A copy of what a view shows, valid after the view is gone. */
+    /**
+     * A copy of what a view shows, valid after the view is gone.
+     *
+     * @param view a view, during the reader's call
+     * @return a detached copy
+     */
     public static Entry copyOf(EntryView view) {
         java.nio.ByteBuffer v = view.value();
         byte[] bytes = new byte[v.remaining()];
@@ -43,32 +57,32 @@ public final class Entry {
         return new Entry(bytes, view.version(), view.expiresAt(), view.flags(), view.storedAt());
     }
 
-    /** The value (not a copy). */
+    /** {@return the value (not a copy)} */
     public byte[] value() {
         return value;
     }
 
-    /** The value decoded as UTF-8, for tests and display. */
+    /** {@return the value decoded as UTF-8, for tests and display} */
     public String valueAsString() {
         return new String(value, StandardCharsets.UTF_8);
     }
 
-    /** The version, the CAS token. */
+    /** {@return the version, the CAS token} */
     public long version() {
         return version;
     }
 
-    /** Expiry in epoch milliseconds, 0 for never. */
+    /** {@return the expiry in epoch milliseconds, 0 for never} */
     public long expiresAt() {
         return expiresAt;
     }
 
-    /** The client flags. */
+    /** {@return the client flags} */
     public int flags() {
         return flags;
     }
 
-    /** Epoch milliseconds of the last value write. */
+    /** {@return the epoch milliseconds of the last value write} */
     public long storedAt() {
         return storedAt;
     }

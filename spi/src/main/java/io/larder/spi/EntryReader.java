@@ -10,6 +10,11 @@ package io.larder.spi;
 @FunctionalInterface
 public interface EntryReader<R> {
 
-    /** Reads the entry; the view is valid only during this call. */
+    /**
+     * Reads the entry.
+     *
+     * @param view the live entry, valid only during this call
+     * @return what the reader makes of it, handed back by {@link StorageEngine#read}
+     */
     R read(EntryView view);
 }

@@ -11,21 +11,23 @@ public interface EntryView {
     /**
      * The value, read-only, between position and limit. Each call returns a view positioned at
      * the value's start; the reader may move its position.
+     *
+     * @return a read-only buffer over the value
      */
     ByteBuffer value();
 
-    /** Length of the value in bytes. */
+    /** {@return the length of the value in bytes} */
     int valueLength();
 
-    /** The version, the CAS token. */
+    /** {@return the version, the CAS token} */
     long version();
 
-    /** Expiry in epoch milliseconds, 0 for never. */
+    /** {@return the expiry in epoch milliseconds, 0 for never} */
     long expiresAt();
 
-    /** The client flags. */
+    /** {@return the client flags} */
     int flags();
 
-    /** Epoch milliseconds of the last value write. */
+    /** {@return the epoch milliseconds of the last value write} */
     long storedAt();
 }

@@ -34,7 +34,7 @@ public final class Expiry {
         this.millis = millis;
     }
 
-    /** Never expires. */
+    /** {@return the expiry that never comes} */
     public static Expiry never() {
         return NEVER;
     }
@@ -42,6 +42,9 @@ public final class Expiry {
     /**
      * Expires {@code duration} after the engine's clock reads the time of the write.
      *
+     * @param duration how long after the write, in whole milliseconds, a remainder rounded up
+     * @return the expiry
+     * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if negative or longer than the limit
      */
     public static Expiry after(Duration duration) {
@@ -61,7 +64,13 @@ public final class Expiry {
         return new Expiry(Kind.AFTER, millis);
     }
 
-    /** {@link #after(Duration)} in milliseconds. */
+    /**
+     * {@link #after(Duration)} in milliseconds.
+     *
+     * @param millis how long after the write
+     * @return the expiry
+     * @throws IllegalArgumentException if negative or longer than the limit
+     */
     public static Expiry afterMillis(long millis) {
         if (millis < 0) {
             throw new IllegalArgumentException("expiry duration " + millis + " ms is negative; use a duration >= 0");
@@ -72,6 +81,9 @@ public final class Expiry {
     /**
      * Expires at an instant; one at or before now expires the entry at once.
      *
+     * @param instant when the entry expires, to the millisecond
+     * @return the expiry
+     * @throws NullPointerException if {@code instant} is null
      * @throws IllegalArgumentException if before the epoch or after the limit
      */
     public static Expiry at(Instant instant) {
@@ -89,6 +101,10 @@ public final class Expiry {
     /**
      * Expires at epoch milliseconds. Unlike a stored {@code expiresAt}, 0 here is the epoch itself
      * (long past), not "never".
+     *
+     * @param epochMillis when the entry expires, in milliseconds since the epoch
+     * @return the expiry
+     * @throws IllegalArgumentException if negative or after {@link #MAX_EPOCH_MILLIS}
      */
     public static Expiry atEpochMillis(long epochMillis) {
         if (epochMillis < 0) {
@@ -104,12 +120,16 @@ public final class Expiry {
     /**
      * The stored form of a metadata {@code expiresAt}: 0 is {@link #never()}, anything else the instant.
      * This is how an operation that keeps an entry's expiry (append, increment) passes it on.
+     *
+     * @param expiresAt a stored expiry: 0 for never, else epoch milliseconds
+     * @return the expiry
+     * @throws IllegalArgumentException if negative or after {@link #MAX_EPOCH_MILLIS}
      */
     public static Expiry ofExpiresAt(long expiresAt) {
         return expiresAt == 0 ? NEVER : atEpochMillis(expiresAt);
     }
 
-    /** Whether this is {@link #never()}. */
+    /** {@return whether this is {@link #never()}} */
     public boolean isNever() {
         return kind == Kind.NEVER;
     }
@@ -118,6 +138,8 @@ public final class Expiry {
      * The absolute {@code expiresAt} for a write at {@code nowMillis}: 0 for never, else epoch
      * milliseconds, at least 1 so that a long-past instant never reads as "never".
      *
+     * @param nowMillis the time of the write on the engine's clock
+     * @return the stored form of this expiry
      * @throws IllegalArgumentException if a duration from now would pass the limit
      */
     public long expiresAt(long nowMillis) {
@@ -136,7 +158,13 @@ public final class Expiry {
         }
     }
 
-    /** Whether an entry with this stored {@code expiresAt} is live at {@code nowMillis}. */
+    /**
+     * Whether an entry with this stored {@code expiresAt} is live at {@code nowMillis}.
+     *
+     * @param expiresAt a stored expiry: 0 for never, else epoch milliseconds
+     * @param nowMillis the time on the engine's clock
+     * @return true if the entry is live: {@code expiresAt == 0 || nowMillis < expiresAt}
+     */
     public static boolean isLive(long expiresAt, long nowMillis) {
         return expiresAt == 0 || nowMillis < expiresAt;
     }

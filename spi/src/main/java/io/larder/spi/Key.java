@@ -56,7 +56,15 @@ public final class Key implements Comparable<Key> {
         this.hash = Arrays.hashCode(encoded);
     }
 
-    /** The key of a UTF-8 primary with the empty variant. */
+    /**
+     * The key of a UTF-8 primary with the empty variant.
+     *
+     * @param primary the primary, encoded as UTF-8
+     * @return the key
+     * @throws NullPointerException if {@code primary} is null
+     * @throws IllegalArgumentException if the primary is not valid Unicode, empty, or longer than
+     *         {@value #MAX_PRIMARY_BYTES} bytes of UTF-8
+     */
     public static Key of(String primary) {
         return of(primary, Variant.EMPTY);
     }
@@ -64,14 +72,27 @@ public final class Key implements Comparable<Key> {
     /**
      * The key of a UTF-8 primary and a variant.
      *
-     * @throws IllegalArgumentException also if the primary is not valid Unicode (an unpaired surrogate)
+     * @param primary the primary, encoded as UTF-8
+     * @param variant the variant; {@link Variant#EMPTY} for none
+     * @return the key
+     * @throws NullPointerException if either is null
+     * @throws IllegalArgumentException if the primary is not valid Unicode (an unpaired surrogate),
+     *         empty, or longer than {@value #MAX_PRIMARY_BYTES} bytes of UTF-8
      */
     public static Key of(String primary, Variant variant) {
         Objects.requireNonNull(primary, "primary must not be null");
         return of(Utf8.encode(primary, "primary"), variant);
     }
 
-    /** The key of a primary with the empty variant; the bytes are copied. */
+    /**
+     * The key of a primary with the empty variant; the bytes are copied.
+     *
+     * @param primary the primary's bytes
+     * @return the key
+     * @throws NullPointerException if {@code primary} is null
+     * @throws IllegalArgumentException if the primary is empty or longer than
+     *         {@value #MAX_PRIMARY_BYTES} bytes
+     */
     public static Key of(byte[] primary) {
         return of(primary, Variant.EMPTY);
     }
@@ -79,6 +100,9 @@ public final class Key implements Comparable<Key> {
     /**
      * The key of a primary and a variant; the bytes are copied.
      *
+     * @param primary the primary's bytes
+     * @param variant the variant; {@link Variant#EMPTY} for none
+     * @return the key
      * @throws NullPointerException if either is null
      * @throws IllegalArgumentException if the primary is empty or longer than {@value #MAX_PRIMARY_BYTES} bytes
      */
@@ -92,6 +116,9 @@ public final class Key implements Comparable<Key> {
      * Decodes a key from the bytes {@link #copyEncodedTo} wrote, between the buffer's position and
      * limit. The buffer's position is not changed.
      *
+     * @param encoded the encoded key
+     * @return the key
+     * @throws NullPointerException if {@code encoded} is null
      * @throws IllegalArgumentException if the bytes are not a well-formed key encoding
      */
     public static Key decode(ByteBuffer encoded) {
@@ -101,7 +128,14 @@ public final class Key implements Comparable<Key> {
         return decodeOwned(bytes);
     }
 
-    /** Decodes a key from a whole array, which is copied. */
+    /**
+     * Decodes a key from a whole array, which is copied.
+     *
+     * @param encoded the encoded key
+     * @return the key
+     * @throws NullPointerException if {@code encoded} is null
+     * @throws IllegalArgumentException if the bytes are not a well-formed key encoding
+     */
     public static Key decode(byte[] encoded) {
         Objects.requireNonNull(encoded, "encoded key must not be null");
         return decodeOwned(encoded.clone());
@@ -131,6 +165,11 @@ public final class Key implements Comparable<Key> {
     /**
      * The encoded prefix every variant of {@code primary} starts with and no other primary's key
      * does: the range an ordered store scans for {@code invalidate} and {@code variants}.
+     *
+     * @param primary the primary's bytes
+     * @return a new array holding the prefix
+     * @throws NullPointerException if {@code primary} is null
+     * @throws IllegalArgumentException if the primary is empty or too long
      */
     public static byte[] primaryPrefix(byte[] primary) {
         checkPrimary(primary);
@@ -139,7 +178,14 @@ public final class Key implements Comparable<Key> {
         return prefix;
     }
 
-    /** {@link #primaryPrefix(byte[])} of a UTF-8 primary. */
+    /**
+     * {@link #primaryPrefix(byte[])} of a UTF-8 primary.
+     *
+     * @param primary the primary, encoded as UTF-8
+     * @return a new array holding the prefix
+     * @throws NullPointerException if {@code primary} is null
+     * @throws IllegalArgumentException if the primary is not valid Unicode, empty or too long
+     */
     public static byte[] primaryPrefix(String primary) {
         Objects.requireNonNull(primary, "primary must not be null");
         return primaryPrefix(Utf8.encode(primary, "primary"));
@@ -148,6 +194,7 @@ public final class Key implements Comparable<Key> {
     /**
      * Checks a primary against the limits.
      *
+     * @param primary the primary's bytes
      * @throws NullPointerException if it is null
      * @throws IllegalArgumentException if it is empty or too long
      */
@@ -165,64 +212,86 @@ public final class Key implements Comparable<Key> {
         System.arraycopy(primary, 0, dst, 2, primary.length);
     }
 
-    /** A copy of the primary's bytes. */
+    /** {@return a copy of the primary's bytes} */
     public byte[] primary() {
         return Arrays.copyOfRange(encoded, 2, 2 + primaryLength);
     }
 
-    /** The primary decoded as UTF-8 (for display; the bytes are what identify the key). */
+    /** {@return the primary decoded as UTF-8} For display: the bytes are what identify the key. */
     public String primaryAsString() {
         return new String(encoded, 2, primaryLength, StandardCharsets.UTF_8);
     }
 
-    /** Length of the primary, in bytes. */
+    /** {@return the length of the primary, in bytes} */
     public int primaryLength() {
         return primaryLength;
     }
 
-    /** The variant. */
+    /** {@return the variant} */
     public Variant variant() {
         return variant;
     }
 
-    /** Whether this key is a variant of {@code primary}. */
+    /**
+     * Whether this key is a variant of {@code primary}.
+     *
+     * @param primary a primary's bytes; {@code null} matches nothing
+     * @return true if this key's primary has exactly these bytes
+     */
     public boolean hasPrimary(byte[] primary) {
         return primary != null && primary.length == primaryLength
                 && Arrays.equals(encoded, 2, 2 + primaryLength, primary, 0, primary.length);
     }
 
-    /** Length of the encoded key, in bytes. */
+    /** {@return the length of the encoded key, in bytes} */
     public int encodedLength() {
         return encoded.length;
     }
 
-    /** Length of {@link #primaryPrefix(byte[])} for this key's primary. */
+    /** {@return the length of {@link #primaryPrefix(byte[])} for this key's primary} */
     public int primaryPrefixLength() {
         return 2 + primaryLength;
     }
 
-    /** A read-only view of the encoded key, positioned at 0. */
+    /** {@return a read-only view of the encoded key, positioned at 0} */
     public ByteBuffer encoded() {
         return ByteBuffer.wrap(encoded).asReadOnlyBuffer();
     }
 
-    /** Copies the encoded key into {@code dst} at {@code offset}; returns the offset after it. */
+    /**
+     * Copies the encoded key into {@code dst} at {@code offset}.
+     *
+     * @param dst where to copy
+     * @param offset where in {@code dst} the key starts
+     * @return the offset just after the key
+     * @throws IndexOutOfBoundsException if the key does not fit
+     */
     public int copyEncodedTo(byte[] dst, int offset) {
         System.arraycopy(encoded, 0, dst, offset, encoded.length);
         return offset + encoded.length;
     }
 
-    /** Puts the encoded key into {@code dst} at its position, advancing it. */
+    /**
+     * Puts the encoded key into {@code dst} at its position, advancing it.
+     *
+     * @param dst where to put it
+     * @throws java.nio.BufferOverflowException if the key does not fit in {@code dst.remaining()}
+     */
     public void copyEncodedTo(ByteBuffer dst) {
         dst.put(encoded);
     }
 
-    /** A copy of the encoded key. */
+    /** {@return a copy of the encoded key} */
     public byte[] encodedBytes() {
         return encoded.clone();
     }
 
-    /** Whether {@code other}'s encoding equals this key's. */
+    /**
+     * Whether an encoded key equals this key's encoding.
+     *
+     * @param other an encoded key, between position and limit
+     * @return true if the bytes are this key's encoding
+     */
     public boolean encodingEquals(ByteBuffer other) {
         return other.remaining() == encoded.length && other.equals(ByteBuffer.wrap(encoded));
     }

@@ -25,12 +25,30 @@ public final class Larder {
     private Larder() {
     }
 
-    /** Opens the engine a URI names, such as {@code lmdb:/var/cache?capacity=8g}. */
+    /**
+     * Opens the engine a URI names, such as {@code lmdb:/var/cache?capacity=8g}.
+     *
+     * @param uri the configuration, see {@link EngineConfig}
+     * @return the open engine; close it when done
+     * @throws NullPointerException if {@code uri} is null
+     * @throws ConfigException if the URI is malformed, names no engine on the class path, or
+     *         gives an option the engine does not accept or cannot read
+     * @throws LarderException if the store cannot be opened
+     */
     public static StorageEngine open(String uri) {
         return open(EngineConfig.parse(uri));
     }
 
-    /** Opens the engine a map names in its {@code engine} entry. */
+    /**
+     * Opens the engine a map names in its {@code engine} entry.
+     *
+     * @param config the {@code engine} entry and the options
+     * @return the open engine; close it when done
+     * @throws NullPointerException if {@code config} is null
+     * @throws ConfigException if there is no {@code engine} entry, no engine of that name, or an
+     *         option the engine does not accept or cannot read
+     * @throws LarderException if the store cannot be opened
+     */
     public static StorageEngine open(Map<String, String> config) {
         return open(EngineConfig.fromMap(config));
     }
@@ -38,8 +56,12 @@ public final class Larder {
     /**
      * Opens the engine a config names, after checking its options.
      *
+     * @param config the configuration
+     * @return the open engine; close it when done
+     * @throws NullPointerException if {@code config} is null
      * @throws ConfigException if no engine has that name (the message lists those there are), or an
      *         option is unknown or malformed (the message names it and the valid options)
+     * @throws LarderException if the store cannot be opened
      */
     public static StorageEngine open(EngineConfig config) {
         Objects.requireNonNull(config, "config must not be null");
@@ -51,6 +73,9 @@ public final class Larder {
     /**
      * The provider of the named engine.
      *
+     * @param name the engine's name
+     * @return its provider
+     * @throws NullPointerException if {@code name} is null
      * @throws ConfigException if there is none; the message lists the engines there are
      */
     public static EngineProvider provider(String name) {
@@ -64,14 +89,14 @@ public final class Larder {
         return provider;
     }
 
-    /** Every provider on the class path, by name. */
+    /** {@return every provider on the class path, sorted by name} */
     public static List<EngineProvider> providers() {
         List<EngineProvider> list = new ArrayList<>(providersByName().values());
         list.sort(Comparator.comparing(EngineProvider::name));
         return list;
     }
 
-    /** The names of the engines on the class path, sorted. */
+    /** {@return the names of the engines on the class path, sorted} */
     public static List<String> engineNames() {
         return providers().stream().map(EngineProvider::name).collect(Collectors.toList());
     }

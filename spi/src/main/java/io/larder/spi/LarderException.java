@@ -5,12 +5,21 @@ public class LarderException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** With a message. */
+    /**
+     * With a message.
+     *
+     * @param message what failed
+     */
     public LarderException(String message) {
         super(message);
     }
 
-    /** With a message and a cause. */
+    /**
+     * With a message and a cause.
+     *
+     * @param message what failed
+     * @param cause the failure underneath
+     */
     public LarderException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,7 +8,11 @@ public final class ManualClock implements Clock {
 
     private final AtomicLong now;
 
-    /** A clock reading {@code epochMillis}. */
+    /**
+     * A clock reading {@code epochMillis}.
+     *
+     * @param epochMillis the time it starts at
+     */
     public ManualClock(long epochMillis) {
         this.now = new AtomicLong(epochMillis);
     }
@@ -23,17 +27,31 @@ public final class ManualClock implements Clock {
         return now.get();
     }
 
-    /** Moves the clock forward (or back, for a negative amount) and returns the new time. */
+    /**
+     * Moves the clock forward (or back, for a negative amount).
+     *
+     * @param by how far, in whole milliseconds
+     * @return the new time in epoch milliseconds
+     */
     public long advance(Duration by) {
         return now.addAndGet(by.toMillis());
     }
 
-    /** {@link #advance(Duration)} in milliseconds. */
+    /**
+     * {@link #advance(Duration)} in milliseconds.
+     *
+     * @param millis how far
+     * @return the new time in epoch milliseconds
+     */
     public long advanceMillis(long millis) {
         return now.addAndGet(millis);
     }
 
-    /** Sets the time. */
+    /**
+     * Sets the time.
+     *
+     * @param epochMillis the new time
+     */
     public void set(long epochMillis) {
         now.set(epochMillis);
     }

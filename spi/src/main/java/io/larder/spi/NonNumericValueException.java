@@ -8,7 +8,11 @@ public class NonNumericValueException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** For a value of {@code length} bytes. */
+    /**
+     * For a value of {@code length} bytes.
+     *
+     * @param length the value's length in bytes (the bytes themselves stay out of the message)
+     */
     public NonNumericValueException(int length) {
         super("cannot increment or decrement a non-numeric value (" + length
                 + " bytes); a counter is 1..20 ASCII digits of an unsigned 64-bit number");

@@ -37,7 +37,16 @@ public final class Option<T> {
         this.parser = parser;
     }
 
-    /** A size in bytes, at least {@code min}. */
+    /**
+     * A size in bytes, at least {@code min}.
+     *
+     * @param name the option's name in configurations
+     * @param defaultValue the value when the option is not given, or {@code null} for none
+     * @param min the smallest size accepted
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name} or {@code description} is null
+     */
     public static Option<Long> size(String name, Long defaultValue, long min, String description) {
         return new Option<>(name, description, defaultValue, "a size of at least " + formatSize(min)
                 + " such as 512m (a whole number of bytes, optional suffix k, m, g or t)", raw -> {
@@ -49,7 +58,16 @@ public final class Option<T> {
                 });
     }
 
-    /** A duration, at least {@code min}. */
+    /**
+     * A duration, at least {@code min}, that fits in milliseconds.
+     *
+     * @param name the option's name in configurations
+     * @param defaultValue the value when the option is not given, or {@code null} for none
+     * @param min the shortest duration accepted
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name} or {@code description} is null
+     */
     public static Option<Duration> duration(String name, Duration defaultValue, Duration min, String description) {
         return new Option<>(name, description, defaultValue, "a duration of at least " + formatDuration(min)
                 + " such as 500ms or 30s (a whole number with unit ms, s, m, h or d)", raw -> {
@@ -62,7 +80,15 @@ public final class Option<T> {
                 });
     }
 
-    /** A boolean. */
+    /**
+     * A boolean, {@code true} or {@code false}.
+     *
+     * @param name the option's name in configurations
+     * @param defaultValue the value when the option is not given, or {@code null} for none
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name} or {@code description} is null
+     */
     public static Option<Boolean> bool(String name, Boolean defaultValue, String description) {
         return new Option<>(name, description, defaultValue, "true or false", raw -> {
             if (raw.equals("true")) {
@@ -75,7 +101,17 @@ public final class Option<T> {
         });
     }
 
-    /** A whole number in {@code [min, max]}. */
+    /**
+     * A whole number in {@code [min, max]}.
+     *
+     * @param name the option's name in configurations
+     * @param defaultValue the value when the option is not given, or {@code null} for none
+     * @param min the smallest number accepted
+     * @param max the largest number accepted
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name} or {@code description} is null
+     */
     public static Option<Integer> integer(String name, Integer defaultValue, int min, int max, String description) {
         return new Option<>(name, description, defaultValue, "a whole number from " + min + " to " + max, raw -> {
             int n = Integer.parseInt(raw);
@@ -86,7 +122,14 @@ public final class Option<T> {
         });
     }
 
-    /** A file system path. */
+    /**
+     * A file system path, not empty; it has no default.
+     *
+     * @param name the option's name in configurations
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name} or {@code description} is null
+     */
     public static Option<Path> path(String name, String description) {
         return new Option<>(name, description, null, "a file system path", raw -> {
             if (raw.isEmpty()) {
@@ -100,7 +143,17 @@ public final class Option<T> {
         });
     }
 
-    /** One of an enum's constants, written in lower case with '-' for '_'. */
+    /**
+     * One of an enum's constants, written in lower case with '-' for '_'.
+     *
+     * @param <E> the enum
+     * @param name the option's name in configurations
+     * @param type the enum's class
+     * @param defaultValue the value when the option is not given, or {@code null} for none
+     * @param description what the option means, one line
+     * @return the option
+     * @throws NullPointerException if {@code name}, {@code type} or {@code description} is null
+     */
     public static <E extends Enum<E>> Option<E> choice(String name, Class<E> type, E defaultValue,
             String description) {
         String choices = Arrays.stream(type.getEnumConstants()).map(Option::choiceName)
@@ -119,29 +172,35 @@ public final class Option<T> {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The name, as written in a configuration. */
+    /** {@return the name, as written in a configuration} */
     public String name() {
         return name;
     }
 
-    /** What the option means. */
+    /** {@return what the option means} */
     public String description() {
         return description;
     }
 
-    /** The value when the option is not given; null when there is none (the option is then required, or optional with no value). */
+    /**
+     * {@return the value when the option is not given} Null when there is none: the option is
+     * then required, or optional with no value.
+     */
     public T defaultValue() {
         return defaultValue;
     }
 
-    /** The accepted string form, for messages and documentation. */
+    /** {@return the accepted string form, for messages and documentation} */
     public String form() {
         return form;
     }
 
     /**
-     * Reads a string value.
+     * Reads a string value; surrounding blanks are ignored.
      *
+     * @param raw the value as configured
+     * @return the value
+     * @throws NullPointerException if {@code raw} is null
      * @throws ConfigException naming the option and its accepted form if the value is malformed
      */
     public T parse(String raw) {
@@ -156,6 +215,8 @@ public final class Option<T> {
     /**
      * Reads a size: digits with an optional k, m, g or t suffix (any case), binary multiples.
      *
+     * @param raw the size as written
+     * @return the size in bytes
      * @throws IllegalArgumentException if malformed or above {@link Long#MAX_VALUE}
      */
     public static long parseSize(String raw) {
@@ -186,6 +247,8 @@ public final class Option<T> {
     /**
      * Reads a duration: digits with a unit ms, s, m, h or d.
      *
+     * @param raw the duration as written
+     * @return the duration
      * @throws IllegalArgumentException if malformed
      */
     public static Duration parseDuration(String raw) {
@@ -208,7 +271,12 @@ public final class Option<T> {
         }
     }
 
-    /** A size in its shortest exact string form ({@code 1048576} gives {@code 1m}). */
+    /**
+     * A size in its shortest exact string form ({@code 1048576} gives {@code 1m}).
+     *
+     * @param bytes the size in bytes
+     * @return the size as a configuration would write it
+     */
     public static String formatSize(long bytes) {
         String[] units = {"t", "g", "m", "k"};
         int[] shifts = {40, 30, 20, 10};

@@ -32,42 +32,62 @@ public final class Outcome {
         this.version = version;
     }
 
-    /** Written, with the new version. */
+    /**
+     * Written, with the new version.
+     *
+     * @param version the new version
+     * @return the outcome
+     */
     public static Outcome stored(long version) {
         return new Outcome(Status.STORED, version);
     }
 
-    /** Stopped by a live entry of this version. */
+    /**
+     * Stopped by a live entry of this version.
+     *
+     * @param currentVersion the live entry's version
+     * @return the outcome
+     */
     public static Outcome exists(long currentVersion) {
         return new Outcome(Status.EXISTS, currentVersion);
     }
 
-    /** No live entry. */
+    /** {@return the outcome for no live entry} */
     public static Outcome notFound() {
         return NOT_FOUND;
     }
 
-    /** Removed the entry of this version. */
+    /**
+     * Removed the entry of this version.
+     *
+     * @param version the removed entry's version
+     * @return the outcome
+     */
     public static Outcome deleted(long version) {
         return new Outcome(Status.DELETED, version);
     }
 
-    /** Changed the expiry of the entry of this (unchanged) version. */
+    /**
+     * Changed the expiry of the entry of this (unchanged) version.
+     *
+     * @param version the entry's version
+     * @return the outcome
+     */
     public static Outcome touched(long version) {
         return new Outcome(Status.TOUCHED, version);
     }
 
-    /** The kind of outcome. */
+    /** {@return the kind of outcome} */
     public Status status() {
         return status;
     }
 
-    /** The version that goes with the status (see the class comment); 0 for not found. */
+    /** {@return the version that goes with the status (see the class comment); 0 for not found} */
     public long version() {
         return version;
     }
 
-    /** Whether the value was written. */
+    /** {@return whether the value was written} */
     public boolean isStored() {
         return status == Status.STORED;
     }

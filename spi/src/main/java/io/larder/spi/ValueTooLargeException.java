@@ -5,22 +5,29 @@ public class ValueTooLargeException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The refused value's size in bytes. */
     private final long size;
+    /** The engine's limit in bytes. */
     private final long maxValueSize;
 
-    /** A value of {@code size} bytes against a limit of {@code maxValueSize}. */
+    /**
+     * A value of {@code size} bytes against a limit of {@code maxValueSize}.
+     *
+     * @param size the value's size in bytes
+     * @param maxValueSize the engine's limit in bytes
+     */
     public ValueTooLargeException(long size, long maxValueSize) {
         super("value is " + size + " bytes; this engine's maxValueSize is " + maxValueSize + " bytes");
         this.size = size;
         this.maxValueSize = maxValueSize;
     }
 
-    /** The refused value's size. */
+    /** {@return the refused value's size in bytes} */
     public long size() {
         return size;
     }
 
-    /** The limit. */
+    /** {@return the engine's limit in bytes} */
     public long maxValueSize() {
         return maxValueSize;
     }

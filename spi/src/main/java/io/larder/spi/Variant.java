@@ -54,6 +54,9 @@ public final class Variant {
     /**
      * A variant of alternating names and values: {@code Variant.of("lang", "fr", "device", "mobile")}.
      *
+     * @param namesAndValues name, value, name, value...; none for {@link #EMPTY}
+     * @return the variant
+     * @throws NullPointerException if the array, a name or a value is null
      * @throws IllegalArgumentException if the count is odd, a name repeats, or a limit is broken
      */
     public static Variant of(String... namesAndValues) {
@@ -69,7 +72,14 @@ public final class Variant {
         return builder.build();
     }
 
-    /** A variant of the map's entries (names must be unique, which a map guarantees). */
+    /**
+     * A variant of the map's entries (names must be unique, which a map guarantees).
+     *
+     * @param parameters names and values
+     * @return the variant
+     * @throws NullPointerException if the map, a name or a value is null
+     * @throws IllegalArgumentException if a limit is broken
+     */
     public static Variant of(Map<String, String> parameters) {
         Objects.requireNonNull(parameters, "variant parameters must not be null");
         Builder builder = builder();
@@ -77,28 +87,33 @@ public final class Variant {
         return builder.build();
     }
 
-    /** A builder that accepts parameters in any order. */
+    /** {@return a builder that accepts parameters in any order} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Number of parameters. */
+    /** {@return the number of parameters} */
     public int size() {
         return names.length;
     }
 
-    /** Whether this is the empty variant. */
+    /** {@return whether this is the empty variant} */
     public boolean isEmpty() {
         return names.length == 0;
     }
 
-    /** The value of the named parameter, or {@code null}. */
+    /**
+     * The value of the named parameter.
+     *
+     * @param name the parameter's name
+     * @return its value, or {@code null} when the variant has no such parameter
+     */
     public String get(String name) {
         int i = Arrays.binarySearch(names, name);
         return i < 0 ? null : new String(valueBytes[i], StandardCharsets.UTF_8);
     }
 
-    /** The parameters in canonical (name) order, as an unmodifiable map. */
+    /** {@return the parameters in canonical (name) order, as an unmodifiable map} */
     public Map<String, String> asMap() {
         Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
@@ -190,6 +205,10 @@ public final class Variant {
         /**
          * Adds a parameter.
          *
+         * @param name the parameter's name
+         * @param value its value
+         * @return this builder
+         * @throws NullPointerException if the name or the value is null
          * @throws IllegalArgumentException if the name is invalid, already present, or the value too long
          */
         public Builder put(String name, String value) {
@@ -212,7 +231,7 @@ public final class Variant {
             return this;
         }
 
-        /** The canonical variant of the parameters put so far. */
+        /** {@return the canonical variant of the parameters put so far} */
         public Variant build() {
             if (parameters.isEmpty()) {
                 return EMPTY;

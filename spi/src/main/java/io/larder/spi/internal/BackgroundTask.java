@@ -55,12 +55,12 @@ public final class BackgroundTask implements AutoCloseable {
         return task;
     }
 
-    /** How many runs have thrown since the task started. */
+    /** {@return how many runs have thrown since the task started} */
     public long failures() {
         return failures.get();
     }
 
-    /** Whether the calling thread is this task's thread. */
+    /** {@return whether the calling thread is this task's thread} */
     public boolean isCurrentThread() {
         return Thread.currentThread() == thread;
     }
