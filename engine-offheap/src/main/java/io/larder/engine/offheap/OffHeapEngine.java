@@ -96,6 +96,7 @@ public final class OffHeapEngine implements StorageEngine {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
     private final LongAdder segmentFulls = new LongAdder();
+    private final LongAdder sweepExamined = new LongAdder();
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean closed;
     /** The eviction clock: counts hits and writes, racily, since it only ranks entries. */
@@ -601,6 +602,7 @@ public final class OffHeapEngine implements StorageEngine {
             int[] count = {0};
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
                 c.forEachSegmentEntry(e -> {
+                    sweepExamined.increment();
                     if (!isLive(e, now)) {
                         removeIterated(e, seg, s);
                         count[0]++;
@@ -768,7 +770,8 @@ public final class OffHeapEngine implements StorageEngine {
                             "indexedPrimaries", index.primaries(),
                             "indexedVariants", index.variants(),
                             "indexHeapBytes", index.heapBytes(),
-                            "segmentFullRetries", segmentFulls.sum()));
+                            "segmentFullRetries", segmentFulls.sum(),
+                            "sweepExamined", sweepExamined.sum()));
         } finally {
             exit();
         }
