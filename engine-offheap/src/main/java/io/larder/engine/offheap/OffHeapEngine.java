@@ -96,6 +96,7 @@ public final class OffHeapEngine implements StorageEngine {
                     + e, e);
         }
         reads.attach(map);
+        JvmFlags.tidyAfterOpen();
         long resolution = Math.min(MAX_EXPIRY_RESOLUTION_MILLIS, sweepInterval.toMillis());
         this.store = new Store(map, sizing, counters, Versions.floor(clock, 0), resolution);
         this.writes = new WritePath(store, new Evictor(store, clock), clock);
