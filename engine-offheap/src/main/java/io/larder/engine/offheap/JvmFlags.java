@@ -51,6 +51,9 @@ public final class JvmFlags {
 
     private static final List<String> FLAGS = load();
 
+    /** The directory Chronicle may create while loading, if it did not exist before ({@link #tidyAfterOpen()}). */
+    private static Optional<Path> chronicleTarget;
+
     static {
         quietChronicle();
     }
@@ -87,8 +90,6 @@ public final class JvmFlags {
             }
         }
     }
-
-    private static Optional<Path> chronicleTarget;
 
     /** Removes the temporary directory Chronicle created on loading, if it is still empty. */
     static synchronized void tidyAfterOpen() {

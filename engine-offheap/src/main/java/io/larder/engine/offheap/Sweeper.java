@@ -28,10 +28,18 @@ final class Sweeper {
                 continue;
             }
             store.counters.sweepExamined.add(due.size());
-            for (byte[] key : due) {
-                // An entry rewritten since with a later expiry is live, and indexed at that expiry.
-                if (store.removeIfExpired(key, now)) {
-                    swept++;
+            for (int i = 0; i < due.size(); i++) {
+                try {
+                    // An entry rewritten since with a later expiry is live, and indexed at that expiry.
+                    if (store.removeIfExpired(due.get(i), now)) {
+                        swept++;
+                    }
+                } catch (RuntimeException | Error e) {
+                    // The keys not yet looked at go back, due now, so the next pass sees them.
+                    for (byte[] key : due.subList(i, due.size())) {
+                        store.expiries.add(segment, key, key.length, now);
+                    }
+                    throw e;
                 }
             }
         }
