@@ -26,6 +26,8 @@ public final class ChildJvmMain {
             }
             Thread.sleep(50);
             System.out.println("MARK opened entries=" + engine.stats().entries());
+            System.out.println("MARK stray=" + System.getProperty("larder.stray") + " timezone="
+                    + System.getProperty("user.timezone"));
         } catch (RuntimeException | Error e) {
             System.out.println("MARK failed " + e.getClass().getName() + ": " + e.getMessage());
             System.out.flush();

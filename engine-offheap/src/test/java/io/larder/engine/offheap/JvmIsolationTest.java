@@ -26,9 +26,12 @@ class JvmIsolationTest {
     Path dir;
 
     private List<String> runChild(List<String> jvmArgs) throws IOException, InterruptedException {
+        return runChild(jvmArgs, Files.createDirectories(dir.resolve("work")));
+    }
+
+    private List<String> runChild(List<String> jvmArgs, Path work) throws IOException, InterruptedException {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        Path work = Files.createDirectories(dir.resolve("work"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -53,7 +56,32 @@ class JvmIsolationTest {
         for (String flag : JvmFlags.required()) {
             assertThat(all).contains(flag);
         }
+        assertThat(all).as("where the flags go").contains("java command line", "argLine", "JDK_JAVA_OPTIONS");
         assertThat(all).doesNotContain("AssertionError").doesNotContain("ExceptionInInitializerError");
+    }
+
+    @Test
+    void aRuntimeWithoutTheCompilerModuleIsToldSoNotThatFlagsAreMissing() throws Exception {
+        List<String> jvmArgs = new ArrayList<>(JvmFlags.required());
+        // What a jlink'd runtime without jdk.compiler looks like from inside.
+        jvmArgs.add("--limit-modules=java.se,jdk.unsupported,jdk.management");
+        String all = String.join("\n", runChild(jvmArgs));
+        assertThat(all).contains("MARK failed io.larder.spi.LarderException");
+        assertThat(all).as("names the missing module and the fix").contains("lacks the jdk.compiler module",
+                "full JDK");
+        assertThat(all).as("does not blame flags that were given").doesNotContain("was not started with");
+    }
+
+    @Test
+    void aStraySystemPropertiesFileInTheWorkingDirectoryIsNotLoaded() throws Exception {
+        Path parent = Files.createDirectories(dir.resolve("parent"));
+        Path work = Files.createDirectories(parent.resolve("work"));
+        String stray = "larder.stray=loaded\nuser.timezone=Pacific/Kiritimati\n";
+        Files.writeString(work.resolve("system.properties"), stray);
+        Files.writeString(parent.resolve("system.properties"), stray);
+        String all = String.join("\n", runChild(JvmFlags.required(), work));
+        assertThat(all).contains("MARK opened entries=");
+        assertThat(all).contains("MARK stray=null").doesNotContain("Pacific/Kiritimati");
     }
 
     @Test
@@ -73,9 +101,10 @@ class JvmIsolationTest {
         int firstChronicleClass = indexOf(out, "net.openhft.");
         assertThat(firstChronicleClass).as("first Chronicle class load").isGreaterThan(propertySet);
         try (Stream<Path> files = Files.walk(dir)) {
-            List<String> left = files.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString)
-                    .filter(p -> !p.equals("child.out")).collect(Collectors.toList());
-            assertThat(left).as("files left in home, tmp and working directory").isEmpty();
+            List<String> left = files.map(dir::relativize).map(Path::toString)
+                    .filter(p -> !List.of("", "child.out", "home", "tmp", "work").contains(p))
+                    .collect(Collectors.toList());
+            assertThat(left).as("files and directories left in home, tmp and working directory").isEmpty();
         }
     }
 

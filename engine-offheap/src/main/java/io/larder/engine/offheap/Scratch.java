@@ -1,0 +1,104 @@
+package io.larder.engine.offheap;
+
+import io.larder.spi.Key;
+import java.nio.ByteBuffer;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+
+/**
+ * Per-thread buffers, so the hot paths allocate nothing. Shared by every engine in the JVM and
+ * holding no reference to any, so a thread that outlives an engine never keeps it reachable.
+ */
+final class Scratch {
+
+    private static final int CACHED_LIMIT = 256 << 10;
+    /** Keys up to this long get a reusable exact-length array per thread; longer ones a copy. */
+    private static final int EXACT_KEY_LIMIT = 512;
+    private static final int SLOTS = 64;
+    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * A front for {@link #PER_THREAD}, by thread id: a thread finds its own scratch here with two
+     * plain reads, while a {@code ThreadLocal} lookup in a thread with many thread-locals (Chronicle
+     * keeps several) often probes. A slot shared by two threads just falls back to the thread-local.
+     */
+    private static final Scratch[] FRONT = new Scratch[SLOTS];
+
+    /** The thread this belongs to; final, so a racy read of {@link #FRONT} sees it set. */
+    final Thread owner = Thread.currentThread();
+    /** Keys met while iterating a segment, apart from the key being written. */
+    final byte[] otherKey = new byte[Key.MAX_ENCODED_BYTES];
+    private byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
+    private BytesStore<?, ?> out = BytesStore.wrap(outArray);
+    /** Length of the entry last {@link #prepare prepared}. */
+    int preparedLength;
+    private byte[] inArray = new byte[4096];
+    private final View view = new View();
+    private final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
+    /**
+     * The read in progress on this thread (see {@link ReadPath}): an {@code EntryReader}, the
+     * {@link ByteBuffer} of a {@code copyValue}, or null for {@code get}.
+     */
+    Object reader;
+    Object result;
+
+    private Scratch() {
+    }
+
+    @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
+    static Scratch get() {
+        Thread thread = Thread.currentThread();
+        int slot = (int) thread.getId() & (SLOTS - 1);
+        Scratch s = FRONT[slot];
+        if (s == null || s.owner != thread) {
+            s = PER_THREAD.get();
+            FRONT[slot] = s;
+        }
+        return s;
+    }
+
+    /** The encoded key in this thread's array of exactly its length (a copy for long keys). */
+    byte[] exactKey(Key key) {
+        int length = key.encodedLength();
+        if (length > EXACT_KEY_LIMIT) {
+            return key.encodedBytes();
+        }
+        byte[] k = keysByLength[length];
+        if (k == null) {
+            k = keysByLength[length] = new byte[length];
+        }
+        key.copyEncodedTo(k, 0);
+        return k;
+    }
+
+    /**
+     * Header (version to follow) and value, in this thread's buffer or, when too large to keep per
+     * thread, a one-off one sized exactly; sets {@link #preparedLength}.
+     */
+    BytesStore<?, ?> prepare(ByteBuffer value, int flags, long expiresAt, long now, long access) {
+        int storedLength = EntryHeader.LENGTH + value.remaining();
+        byte[] array;
+        BytesStore<?, ?> store;
+        if (storedLength <= outArray.length) {
+            array = outArray;
+            store = out;
+        } else if (storedLength <= CACHED_LIMIT) {
+            outArray = array = new byte[Math.max(storedLength, 2 * outArray.length)];
+            out = store = BytesStore.wrap(array);
+        } else {
+            array = new byte[storedLength];
+            store = BytesStore.wrap(array);
+        }
+        preparedLength = storedLength;
+        EntryCodec.prepare(store, array, value, flags, expiresAt, now, access);
+        return store;
+    }
+
+    /** A view of the stored value, copied once into this thread's buffer. */
+    View view(RandomDataInput in, long offset, long storedLength) {
+        byte[] used = EntryCodec.fill(view, inArray, in, offset, storedLength);
+        if (used != inArray && used.length <= CACHED_LIMIT) {
+            inArray = used;
+        }
+        return view;
+    }
+}
