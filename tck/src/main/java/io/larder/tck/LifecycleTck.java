@@ -37,11 +37,11 @@ import org.junit.jupiter.api.Test;
 public interface LifecycleTck extends TckSuite {
 
     /** Open, run, close cycles of the interrupted-close check. */
-    int CLOSE_ROUNDS = 100;
+    int CLOSE_ROUNDS = TckIntensity.current().pick(20, 100, 2_000);
     /** Threads running operations while the engine closes. */
     int CLOSE_WORKERS = 3;
     /** Wall-clock bound on the interrupted-close check's rounds. */
-    long CLOSE_MILLIS = 20_000;
+    long CLOSE_MILLIS = TckIntensity.current().pick(5_000L, 20_000L, 600_000L);
     /** Engines opened, used from the pool and closed in the collectability check. */
     int COLLECTED_ENGINES = 6;
     /** Collections tried before an engine still reachable counts as leaked. */

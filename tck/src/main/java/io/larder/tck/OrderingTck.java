@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Test;
 public interface OrderingTck extends TckSuite {
 
     /** Writes per writer thread in the cross-key ordering check. */
-    int ORDERING_WRITES = 200_000;
+    int ORDERING_WRITES = TckIntensity.current().pick(20_000, 200_000, 2_000_000);
     /** Calls the observer makes in the {@code invalidate} and {@code variants} checks. */
-    int VARIANT_ROUNDS = 50_000;
+    int VARIANT_ROUNDS = TckIntensity.current().pick(5_000, 50_000, 1_000_000);
     /** Wall-clock bound on each check, so a loaded machine ends it early rather than times out. */
-    long CHECK_MILLIS = 3_000;
+    long CHECK_MILLIS = TckIntensity.current().pick(1_000L, 3_000L, 30_000L);
     /** Value sizes the writers cycle through, so writes grow and shrink stored values. */
     int[] CYCLED_SIZES = {8, 300, 24, 1_500, 64, 4_000};
 
