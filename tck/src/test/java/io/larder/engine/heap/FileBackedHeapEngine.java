@@ -32,6 +32,9 @@ final class FileBackedHeapEngine implements StorageEngine {
     private static final byte REMOVE = 2;
     private static final byte CLEAR = 3;
 
+    /** A log longer than this is rewritten at open as the entries it holds, so replay stays small. */
+    private static final long COMPACT_ABOVE = 8L << 20;
+
     private final HeapEngine heap;
     private final FileChannel log;
     private final java.io.ByteArrayOutputStream pending;
@@ -54,6 +57,10 @@ final class FileBackedHeapEngine implements StorageEngine {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             long end = replay(file, loseLastWrite);
+            if (end > COMPACT_ABOVE && !loseLastWrite) {
+                compact(file);
+                end = Files.size(file);
+            }
             this.log = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             // A record torn by a kill is cut off, or everything appended after it would be lost on replay.
             log.truncate(end);
@@ -101,7 +108,30 @@ final class FileBackedHeapEngine implements StorageEngine {
         return scan.position();
     }
 
-    private void append(byte type, Key key, Entry entry) {
+    /** Rewrites the log as one record per entry, and swaps it in atomically: a kill leaves one or the other. */
+    private void compact(Path file) throws IOException {
+        Path next = file.resolveSibling("heap.log.next");
+        try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-------"));
+            // First a record that carries the highest version handed out, even when no entry is left.
+            ByteBuffer first = record(CLEAR, null, null);
+            while (first.hasRemaining()) {
+                out.write(first);
+            }
+            for (java.util.Map.Entry<Key, Entry> e : heap.snapshot().entrySet()) {
+                ByteBuffer record = record(PUT, e.getKey(), e.getValue());
+                while (record.hasRemaining()) {
+                    out.write(record);
+                }
+            }
+            out.force(true);
+        }
+        Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private ByteBuffer record(byte type, Key key, Entry entry) {
         int keyLength = key == null ? 0 : key.encodedLength();
         int valueLength = entry == null ? 0 : entry.value().length;
         ByteBuffer record = ByteBuffer.allocate(4 + 1 + 8 + 4 + keyLength + 28 + valueLength);
@@ -117,6 +147,11 @@ final class FileBackedHeapEngine implements StorageEngine {
         }
         record.putInt(0, record.position() - 4);
         record.flip();
+        return record;
+    }
+
+    private void append(byte type, Key key, Entry entry) {
+        ByteBuffer record = record(type, key, entry);
         if (pending != null) {
             pending.write(record.array(), 0, record.limit());
             if (pending.size() < (64 << 10)) {
