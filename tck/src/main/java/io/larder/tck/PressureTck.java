@@ -157,7 +157,9 @@ public interface PressureTck extends TckSuite {
                 e.set(Key.of("s" + i), TckValues.pattern(small, i), Expiry.never(), 0);
             }
             long beforeLarge = e.stats().entries();
-            assertThat(beforeLarge).as("small entries held once full").isGreaterThan(capacity / small / 4);
+            // A fifth of the capacity in values: room for an engine's per-entry overhead and the
+            // headroom its store needs, and far above a store that emptied itself.
+            assertThat(beforeLarge).as("small entries held once full").isGreaterThan(capacity / small / 5);
             SplittableRandom random = new SplittableRandom(2);
             long heldSum = 0;
             int counted = 0;

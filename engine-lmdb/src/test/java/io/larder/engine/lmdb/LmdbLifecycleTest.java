@@ -95,19 +95,21 @@ class LmdbLifecycleTest {
                 .open(dir.toFile(), EnvFlags.MDB_NOTLS);
         try {
             ReaderPool pool = new ReaderPool(env, "lmdb", 4);
-            for (int i = 0; i < 6; i++) {
-                Reader r = pool.acquire();
-                pool.release(r);
-                r.txn.renew(); // the next renew of this reader fails
-                try {
-                    pool.release(pool.acquire());
-                } catch (RuntimeException expected) {
-                    // a failed renew may surface, once
+            // More failed renews than the pool has places: a pool that loses them waits forever here.
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 6; i++) {
+                    Reader r = pool.acquire();
+                    pool.release(r);
+                    r.txn.renew(); // the next renew of this reader fails
+                    try {
+                        pool.release(pool.acquire());
+                    } catch (RuntimeException expected) {
+                        // a failed renew may surface, once
+                    }
                 }
-            }
-            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> pool.release(pool.acquire()),
-                    "a read after readers failed to renew");
-            pool.close(1, TimeUnit.SECONDS);
+                pool.release(pool.acquire());
+            }, "reads after readers failed to renew");
+            pool.close(1, TimeUnit.SECONDS, () -> { });
         } finally {
             env.close();
         }

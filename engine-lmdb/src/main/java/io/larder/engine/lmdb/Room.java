@@ -1,0 +1,100 @@
+package io.larder.engine.lmdb;
+
+import java.nio.ByteBuffer;
+import org.lmdbjava.Env;
+import org.lmdbjava.Txn;
+
+/**
+ * Keeps room in the map, LMDB's way of counting it.
+ *
+ * <p>LMDB never writes a page in place: a write copies every page it changes, and the pages it
+ * frees can be reused only once no read transaction (of any process) still sees them, and never by
+ * the next two write transactions. A value larger than a page needs a run of free pages in a row.
+ * So the map must hold, besides the entries' own pages, the pages pinned by open reads, the last
+ * transactions' garbage and the gaps of a fragmented free list. Entries are therefore kept at most
+ * {@value #EVICT_ABOVE_PERCENT}% of the map: a write that leaves them above it evicts, in its own
+ * transaction, down to {@value #EVICT_TO_PERCENT}%, one entry at a time, checking after each, so it
+ * never evicts more than that.
+ *
+ * <p>If a write still meets a full map ({@code MDB_MAP_FULL}: a read held open for long, another
+ * process, fragmentation), {@link #recover} evicts what that write needs (doubling on each failed
+ * retry, a few times at most), in transactions of its own, then commits two small transactions so
+ * that LMDB may reuse what was freed, and the write is retried.
+ */
+final class Room {
+
+    static final int EVICT_ABOVE_PERCENT = 60;
+    static final int EVICT_TO_PERCENT = 55;
+    /** Most expired entries one write sweeps on its way to making room. */
+    static final int SWEEP_BATCH = 1000;
+    /** Pages a write needs besides its record: the tree pages it copies. */
+    static final int WRITE_SLACK_PAGES = 16;
+    /** Failed retries after which recovery stops doubling what it evicts. */
+    static final int MAX_DOUBLINGS = 4;
+
+    private final Databases db;
+    private final EntryStore store;
+    private final VersionCounter versions;
+    private final long highPages;
+    private final long lowPages;
+
+    Room(Databases db, EntryStore store, VersionCounter versions, long capacity) {
+        this.db = db;
+        this.store = store;
+        this.versions = versions;
+        long mapPages = capacity / db.pageSize;
+        this.highPages = mapPages * EVICT_ABOVE_PERCENT / 100;
+        this.lowPages = mapPages * EVICT_TO_PERCENT / 100;
+    }
+
+    /** Called by a write after its work, in its transaction: evicts down to the low mark if above the high one. */
+    void makeRoom(Txn<ByteBuffer> txn, long now) {
+        if (db.treePages(txn) <= highPages) {
+            return;
+        }
+        store.sweep(txn, now, SWEEP_BATCH);
+        while (db.treePages(txn) > lowPages && store.evictOne(txn, true)) {
+            // one entry at a time, measured after each
+        }
+    }
+
+    /**
+     * After a write of a record of {@code recordBytes} met a full map on its {@code attempt}-th
+     * try: evicts, oldest first and without second chances, about what the write needs (more on
+     * later attempts), then lets LMDB reuse the freed pages. Runs outside any transaction.
+     *
+     * @return whether anything was evicted; false when the store is empty or even evicting found
+     *         no room (pages pinned by reads), where only waiting for readers helps
+     */
+    boolean recover(int recordBytes, int attempt) {
+        long need = ((long) recordBytes / db.pageSize + WRITE_SLACK_PAGES) << Math.min(attempt, MAX_DOUBLINGS);
+        boolean evicted = false;
+        try {
+            if (attempt <= MAX_DOUBLINGS) {
+                store.begin();
+                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                    long target = db.treePages(txn) - need;
+                    while (db.treePages(txn) > target && store.evictOne(txn, false)) {
+                        evicted = true;
+                    }
+                    txn.commit();
+                    store.committed();
+                }
+            }
+            // Pages freed by a transaction are reusable from the second transaction after it.
+            for (int i = 0; i < 2; i++) {
+                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                    versions.next(txn);
+                    txn.commit();
+                }
+            }
+        } catch (Env.MapFullException e) {
+            return false;
+        }
+        return evicted;
+    }
+
+    long highPages() {
+        return highPages;
+    }
+}
