@@ -20,6 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lmdbjava.Dbi;
@@ -35,6 +41,51 @@ class LmdbLifecycleTest {
 
     @TempDir
     Path dir;
+
+    /** The engine's log, kept here instead of the console, so the tests can check what it says. */
+    final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Logger log = Logger.getLogger("io.larder.engine.lmdb");
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        log.addHandler(capture);
+        log.setUseParentHandlers(false);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        log.removeHandler(capture);
+        log.setUseParentHandlers(true);
+    }
+
+    /** Whether a record at {@code level} or above mentions {@code text}; waits a little, as logging follows counting. */
+    private boolean loggedAt(Level level, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!anyLoggedAt(level, text) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return anyLoggedAt(level, text);
+    }
+
+    private boolean anyLoggedAt(Level level, String text) {
+        return logged.stream().anyMatch(r -> r.getLevel().intValue() >= level.intValue()
+                && (r.getMessage().contains(text) || (r.getThrown() != null
+                        && String.valueOf(r.getThrown().getMessage()).contains(text))));
+    }
 
     @Test
     void closeFromAnInterruptedThreadWhileTheSweeperRunsNeverCrashes() throws Exception {
@@ -79,6 +130,7 @@ class LmdbLifecycleTest {
         try {
             assertThat(inRead.await(30, TimeUnit.SECONDS)).isTrue();
             engine.close(); // gives up waiting for the reader
+            assertThat(loggedAt(Level.WARNING, "has not returned")).as("the wait was logged").isTrue();
             assertThatThrownBy(() -> Stores.open(dir, new ManualClock()).close())
                     .isInstanceOf(LarderException.class)
                     .hasMessageContaining("already open");
@@ -189,6 +241,7 @@ class LmdbLifecycleTest {
                 Thread.sleep(5);
             }
             assertThat(engine.stats().backgroundFailures()).as("sweeps that failed").isPositive();
+            assertThat(loggedAt(Level.WARNING, "clock failure for the test")).as("the failure was logged").isTrue();
             failing.set(false);
             engine.set(Key.of("short"), new byte[1], Expiry.after(Duration.ofSeconds(1)), 0);
             time.advance(Duration.ofSeconds(2));
@@ -209,6 +262,7 @@ class LmdbLifecycleTest {
                 Thread.sleep(5);
             }
             assertThat(engine.stats().backgroundFailures()).isPositive();
+            assertThat(loggedAt(Level.WARNING, "disk gone")).as("the failure was logged").isTrue();
             assertThatThrownBy(() -> engine.set(Key.of("during"), new byte[1]))
                     .isInstanceOf(LarderException.class)
                     .hasMessageContaining("flush");
