@@ -18,8 +18,9 @@ import org.lmdbjava.Txn;
  *
  * <p>If a write still meets a full map ({@code MDB_MAP_FULL}: a read held open for long, another
  * process, fragmentation), {@link #recover} evicts what that write needs (doubling on each failed
- * retry, a few times at most), in transactions of its own, then commits two small transactions so
- * that LMDB may reuse what was freed, and the write is retried.
+ * retry, a few times at most, and never below half the low mark), in a transaction of its own, then
+ * commits two small transactions so that LMDB may reuse what was freed, and the write is retried.
+ * When there is nothing left to evict, the pages are pinned by reads: the write waits for them.
  */
 final class Room {
 
@@ -30,7 +31,7 @@ final class Room {
     /** Pages a write needs besides its record: the tree pages it copies. */
     static final int WRITE_SLACK_PAGES = 16;
     /** Failed retries after which recovery stops doubling what it evicts. */
-    static final int MAX_DOUBLINGS = 4;
+    static final int MAX_DOUBLINGS = 3;
 
     private final Databases db;
     private final EntryStore store;
@@ -60,26 +61,29 @@ final class Room {
 
     /**
      * After a write of a record of {@code recordBytes} met a full map on its {@code attempt}-th
-     * try: evicts, oldest first and without second chances, about what the write needs (more on
-     * later attempts), then lets LMDB reuse the freed pages. Runs outside any transaction.
+     * try: evicts, oldest first and without second chances, about what the write needs (twice as
+     * much on each later attempt, up to {@value #MAX_DOUBLINGS} doublings), but never below half
+     * the low mark, then commits twice so that LMDB may reuse the freed pages. Runs outside any
+     * transaction.
      *
-     * @return whether anything was evicted; false when the store is empty or even evicting found
-     *         no room (pages pinned by reads), where only waiting for readers helps
+     * @return whether anything was evicted; false when there is nothing more to evict or even
+     *         evicting found no room: the pages are pinned by reads, and only waiting helps
      */
     boolean recover(int recordBytes, int attempt) {
         long need = ((long) recordBytes / db.pageSize + WRITE_SLACK_PAGES) << Math.min(attempt, MAX_DOUBLINGS);
         boolean evicted = false;
         try {
-            if (attempt <= MAX_DOUBLINGS) {
-                store.begin();
-                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
-                    long target = db.treePages(txn) - need;
-                    while (db.treePages(txn) > target && store.evictOne(txn, false)) {
-                        evicted = true;
-                    }
-                    txn.commit();
-                    store.committed();
+            store.begin();
+            try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                long target = Math.max(db.treePages(txn) - need, lowPages / 2);
+                while (db.treePages(txn) > target && store.evictOne(txn, false)) {
+                    evicted = true;
                 }
+                if (!evicted) {
+                    return false; // closing aborts: nothing written, no page spent
+                }
+                txn.commit();
+                store.committed();
             }
             // Pages freed by a transaction are reusable from the second transaction after it.
             for (int i = 0; i < 2; i++) {
@@ -89,7 +93,8 @@ final class Room {
                 }
             }
         } catch (Env.MapFullException e) {
-            return false;
+            versions.aborted();
+            return evicted;
         }
         return evicted;
     }

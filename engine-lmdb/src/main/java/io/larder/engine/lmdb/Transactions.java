@@ -65,6 +65,7 @@ final class Transactions {
             }
             durability.checkWritable();
             long pinnedSince = 0;
+            int waits = 0;
             for (int attempt = 0; ; attempt++) {
                 store.begin();
                 try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
@@ -82,6 +83,8 @@ final class Transactions {
                 } catch (Env.MapFullException e) {
                     versions.aborted();
                     if (!room.recover(store.lastRecordSize(), attempt)) {
+                        // Nothing more to evict: readers pin the pages. Wait for them, spending no
+                        // pages meanwhile (a failed attempt aborts), backing off up to 64 ms.
                         long now = System.nanoTime();
                         if (pinnedSince == 0) {
                             pinnedSince = now;
@@ -91,7 +94,7 @@ final class Transactions {
                                     + " kept old pages pinned for over " + TimeUnit.NANOSECONDS.toSeconds(
                                     PINNED_WAIT_NANOS) + " s; keep reads short, or raise the lmdb capacity", e);
                         }
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1L << Math.min(6, waits++)));
                     }
                 } catch (LmdbException e) {
                     versions.aborted();
