@@ -18,9 +18,11 @@ import org.lmdbjava.Txn;
  *
  * <p>If a write still meets a full map ({@code MDB_MAP_FULL}: a read held open for long, another
  * process, fragmentation), {@link #recover} evicts what that write needs (doubling on each failed
- * retry, a few times at most, and never below half the low mark), in a transaction of its own, then
- * commits two small transactions so that LMDB may reuse what was freed, and the write is retried.
- * When there is nothing left to evict, the pages are pinned by reads: the write waits for them.
+ * retry, a few times at most), in a transaction of its own, then commits two small transactions so
+ * that LMDB may reuse what was freed, and the write is retried. Recovery first stops at half the low
+ * mark and waits: what stops the write is most likely pages pinned by a read, and evicting more
+ * would not help. Only if that lasts does it evict further (LMDB may also miss a run of free pages
+ * for a large value in a fragmented free list); when nothing is left, the write waits for readers.
  */
 final class Room {
 
@@ -62,20 +64,20 @@ final class Room {
     /**
      * After a write of a record of {@code recordBytes} met a full map on its {@code attempt}-th
      * try: evicts, oldest first and without second chances, about what the write needs (twice as
-     * much on each later attempt, up to {@value #MAX_DOUBLINGS} doublings), but never below half
-     * the low mark, then commits twice so that LMDB may reuse the freed pages. Runs outside any
-     * transaction.
+     * much on each later attempt, up to {@value #MAX_DOUBLINGS} doublings), but not below half
+     * the low mark unless {@code belowFloor}, then commits twice so that LMDB may reuse the freed
+     * pages. Runs outside any transaction.
      *
      * @return whether anything was evicted; false when there is nothing more to evict or even
      *         evicting found no room: the pages are pinned by reads, and only waiting helps
      */
-    boolean recover(int recordBytes, int attempt) {
+    boolean recover(int recordBytes, int attempt, boolean belowFloor) {
         long need = ((long) recordBytes / db.pageSize + WRITE_SLACK_PAGES) << Math.min(attempt, MAX_DOUBLINGS);
         boolean evicted = false;
         try {
             store.begin();
             try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
-                long target = Math.max(db.treePages(txn) - need, lowPages / 2);
+                long target = Math.max(db.treePages(txn) - need, belowFloor ? 0 : lowPages / 2);
                 while (db.treePages(txn) > target && store.evictOne(txn, false)) {
                     evicted = true;
                 }

@@ -26,6 +26,8 @@ final class Transactions {
 
     /** How long a write waits for readers that pin the pages it needs before it gives up. */
     static final long PINNED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long recovery from a full map waits at its floor before it evicts below it. */
+    static final long FLOOR_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Databases db;
@@ -66,6 +68,7 @@ final class Transactions {
             durability.checkWritable();
             long pinnedSince = 0;
             int waits = 0;
+            boolean belowFloor = false;
             for (int attempt = 0; ; attempt++) {
                 store.begin();
                 try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
@@ -82,13 +85,17 @@ final class Transactions {
                     return result;
                 } catch (Env.MapFullException e) {
                     versions.aborted();
-                    if (!room.recover(store.lastRecordSize(), attempt)) {
-                        // Nothing more to evict: readers pin the pages. Wait for them, spending no
-                        // pages meanwhile (a failed attempt aborts), backing off up to 64 ms.
+                    if (!room.recover(store.lastRecordSize(), attempt, belowFloor)) {
+                        // Nothing more to evict: most likely readers pin the pages. Wait for them,
+                        // spending no pages meanwhile (a failed attempt aborts), backing off up to
+                        // 64 ms; if that lasts, evict below the floor, then give up.
                         long now = System.nanoTime();
                         if (pinnedSince == 0) {
                             pinnedSince = now;
-                        } else if (now - pinnedSince > PINNED_WAIT_NANOS) {
+                        } else if (now - pinnedSince > FLOOR_WAIT_NANOS) {
+                            belowFloor = true;
+                        }
+                        if (now - pinnedSince > PINNED_WAIT_NANOS) {
                             throw new LarderException("the LMDB map of " + capacity + " bytes has no room left"
                                     + " that LMDB may reuse: read transactions (of this or another process) have"
                                     + " kept old pages pinned for over " + TimeUnit.NANOSECONDS.toSeconds(
