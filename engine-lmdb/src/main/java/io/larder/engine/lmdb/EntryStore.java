@@ -204,6 +204,38 @@ final class EntryStore {
         }
     }
 
+    /**
+     * Evicts the oldest entry among the first {@code scan} of the queue whose record takes at
+     * least {@code bytes}: freeing a run of pages at least that long is what a large value needs
+     * when the free list is fragmented. Returns false when there is none.
+     */
+    boolean evictOneAtLeast(Txn<ByteBuffer> txn, int bytes, int scan) {
+        try (Cursor<ByteBuffer> cursor = db.byAge.openCursor(txn)) {
+            int seen = 0;
+            for (boolean more = cursor.first(); more && seen < scan; more = cursor.next(), seen++) {
+                ByteBuffer row = cursor.val();
+                int keyLength = row.remaining() - 8;
+                long version = row.getLong(row.position() + keyLength);
+                victim.clear();
+                victim.put(row.duplicate().limit(row.position() + keyLength)).flip();
+                ByteBuffer record = db.entries.get(txn, victim);
+                if (record == null || Record.version(record) != version || version == newestWritten
+                        || record.remaining() < bytes) {
+                    continue;
+                }
+                long expiresAt = Record.expiresAt(record);
+                cursor.delete();
+                db.entries.delete(txn, victim);
+                if (expiresAt != 0) {
+                    db.byExpiry.delete(txn, expiryKey(expiresAt, version));
+                }
+                evictions++;
+                return true;
+            }
+            return false;
+        }
+    }
+
     /** Removes every variant of a primary; returns how many were live. */
     int invalidate(Txn<ByteBuffer> txn, byte[] rangePrefix, byte[] primaryPrefix, long now) {
         int removed = 0;

@@ -32,6 +32,8 @@ final class Room {
     static final int SWEEP_BATCH = 1000;
     /** Pages a write needs besides its record: the tree pages it copies. */
     static final int WRITE_SLACK_PAGES = 16;
+    /** Queue rows recovery looks through for a record as large as the one a write needs. */
+    static final int LARGE_SCAN = 10_000;
     /** Failed retries after which recovery stops doubling what it evicts. */
     static final int MAX_DOUBLINGS = 3;
 
@@ -77,6 +79,16 @@ final class Room {
         try {
             store.begin();
             try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                if (recordBytes <= db.pageSize && db.treePages(txn) <= highPages) {
+                    // Not even a page was free while the entries take less than the high mark: the
+                    // free pages are pinned by a read. Evicting would only spend pages; wait.
+                    return false;
+                }
+                // A value of several pages needs them in a row: freeing an older record at least
+                // as large gives one, where freeing many small ones may not.
+                if (recordBytes > db.pageSize && attempt > 0) {
+                    evicted = store.evictOneAtLeast(txn, recordBytes, LARGE_SCAN);
+                }
                 long target = Math.max(db.treePages(txn) - need, belowFloor ? 0 : lowPages / 2);
                 while (db.treePages(txn) > target && store.evictOne(txn, false)) {
                     evicted = true;
