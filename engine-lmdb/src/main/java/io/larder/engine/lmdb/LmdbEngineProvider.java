@@ -20,9 +20,10 @@ public final class LmdbEngineProvider implements EngineProvider {
             "directory of the store, created owner-only (0700) if missing; its files are 0600");
     /** LMDB's map size. */
     public static final Option<Long> CAPACITY = Option.size("capacity", 1L << 30, 1L << 20,
-            "LMDB map size: the most the data file grows to; entries are evicted, oldest-written first, once they"
-                    + " take " + LmdbEngine.EVICT_ABOVE_PERCENT + "% of it. Every process sharing the store must give"
-                    + " the same capacity");
+            "LMDB map size: the most the data file grows to. Entries are kept to " + LmdbEngine.EVICT_ABOVE_PERCENT
+                    + "% of it (the rest is room LMDB needs for copy-on-write, pages pinned by open reads and"
+                    + " fragmentation), evicting oldest-written first, with a second chance for entries read. Every"
+                    + " process sharing the store must give the same capacity");
     /** The largest value. */
     public static final Option<Long> MAX_VALUE_SIZE = Option.size("maxValueSize", 1L << 20, 1,
             "the largest value stored (a larger one is refused); at most capacity/" + LmdbEngineProvider.VALUE_SHARE);

@@ -1,28 +1,35 @@
 package io.larder.engine.lmdb;
 
-import io.larder.spi.EntryView;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Txn;
 
 /**
- * A pooled read transaction with everything one read needs, allocated once: a key buffer, and a
- * read-only buffer re-pointed at each value found, which this object hands out as the
- * {@link EntryView}. Used by one thread at a time (see {@link ReaderPool}).
+ * A pooled read transaction with what one read needs, allocated once: a key buffer, and the fields
+ * of the entry last found. Used by one thread at a time (see {@link ReaderPool}).
+ *
+ * <p>The value buffers handed to callers ({@link #valueView()}) are new objects, one per call, so
+ * that two calls never share a position; each points into the map, and {@link #detachViews()}
+ * turns every one handed out during the read into an empty buffer when the read ends, so a buffer
+ * kept past its read can never show another entry or touch an unmapped map.
  */
-final class Reader implements EntryView {
+final class Reader {
 
     final Txn<ByteBuffer> txn;
     final ByteBuffer key = ByteBuffer.allocateDirect(StoredKey.MAX_LMDB_KEY);
-    private final ByteBuffer value = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
-    private long valueAddress;
-    private int valueLength;
-    private long version;
-    private long expiresAt;
-    private int flags;
-    private long storedAt;
+    /** Re-pointed at each value found; callers get duplicates of it. */
+    private final ByteBuffer template = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
+    private ByteBuffer[] handedOut = new ByteBuffer[2];
+    private int handedOutCount;
+    long valueAddress;
+    int valueLength;
+    long version;
+    long expiresAt;
+    int flags;
+    long storedAt;
     /** Whether the last {@link #find} met an entry under the key that had expired. */
     boolean sawExpired;
 
@@ -31,8 +38,8 @@ final class Reader implements EntryView {
     }
 
     /**
-     * Looks {@code key} up; on a live entry, loads this view with it and returns true. The view is
-     * valid until the next call or {@link #reset}.
+     * Looks {@code key} up; on a live entry, loads this reader's fields with it and returns true.
+     * Valid until the next call or {@link #reset}.
      */
     boolean find(Dbi<ByteBuffer> entries, Key key, long now) {
         sawExpired = false;
@@ -56,6 +63,31 @@ final class Reader implements EntryView {
         return true;
     }
 
+    /** A new read-only buffer over the value found, positioned at its start. */
+    ByteBuffer valueView() {
+        ByteBuffer view = FlagFreeBufferProxy.pointAt(template, valueAddress, valueLength).duplicate();
+        if (handedOutCount == handedOut.length) {
+            handedOut = Arrays.copyOf(handedOut, handedOutCount * 2);
+        }
+        handedOut[handedOutCount++] = view;
+        return view;
+    }
+
+    /** Copies the value found into {@code dst} (which has room for it). */
+    void copyValueTo(ByteBuffer dst) {
+        dst.put(FlagFreeBufferProxy.pointAt(template, valueAddress, valueLength));
+    }
+
+    /** Empties every buffer handed out since the last call, so none reaches the map any more. */
+    void detachViews() {
+        for (int i = 0; i < handedOutCount; i++) {
+            FlagFreeBufferProxy.pointAt(handedOut[i], 0, 0);
+            handedOut[i] = null;
+        }
+        handedOutCount = 0;
+        FlagFreeBufferProxy.pointAt(template, 0, 0);
+    }
+
     void renew() {
         txn.renew();
     }
@@ -64,39 +96,10 @@ final class Reader implements EntryView {
         txn.reset();
     }
 
+    /** Frees the transaction; it must be reset (idle). */
     void close() {
         // A reset transaction is only freed by an abort, which needs it renewed first.
         txn.renew();
         txn.close();
-    }
-
-    @Override
-    public ByteBuffer value() {
-        return FlagFreeBufferProxy.pointAt(value, valueAddress, valueLength);
-    }
-
-    @Override
-    public int valueLength() {
-        return valueLength;
-    }
-
-    @Override
-    public long version() {
-        return version;
-    }
-
-    @Override
-    public long expiresAt() {
-        return expiresAt;
-    }
-
-    @Override
-    public int flags() {
-        return flags;
-    }
-
-    @Override
-    public long storedAt() {
-        return storedAt;
     }
 }

@@ -4,8 +4,10 @@ import io.larder.spi.EngineClosedException;
 import io.larder.spi.LarderException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.lmdbjava.Env;
+import org.lmdbjava.LmdbException;
 import org.lmdbjava.Txn;
 
 /**
@@ -18,14 +20,22 @@ import org.lmdbjava.Txn;
  * of the environment's reader slots, however many threads read; a thread finding none idle waits
  * for one. Acquiring and releasing allocate nothing: slots are an array, and each thread starts
  * looking at the slot its id hashes to, where it most likely put its last one back.
+ *
+ * <p>Snapshots never go backwards within the process: a renewed transaction older than the newest
+ * one this process committed or read is renewed again, so a thread never reads a key at an older
+ * version than it (or any thread of this process) read or wrote before.
  */
 final class ReaderPool {
 
     private final Env<ByteBuffer> env;
     private final String engineName;
     private final AtomicReferenceArray<Reader> idle;
+    /** The newest transaction id this process committed or read from. */
+    private final AtomicLong newest = new AtomicLong();
     private int created; // guarded by this
     private volatile boolean closed;
+    private int outstandingAtClose; // guarded by this
+    private Runnable afterLastReturn; // guarded by this
 
     ReaderPool(Env<ByteBuffer> env, String engineName, int size) {
         this.env = env;
@@ -48,26 +58,97 @@ final class ReaderPool {
                         idle.set(slot, reader); // close() is collecting them
                         throw new EngineClosedException(engineName);
                     }
-                    reader.renew();
+                    renew(reader);
                     return reader;
                 }
             }
             Reader fresh = create();
             if (fresh != null) {
+                observe(fresh);
                 return fresh;
             }
             Thread.yield();
         }
     }
 
+    private void renew(Reader reader) {
+        try {
+            reader.renew();
+        } catch (LmdbException e) {
+            // The transaction is unusable: free what can be freed and forget it, so that its place
+            // can be taken by a new one.
+            try {
+                reader.txn.close();
+            } catch (RuntimeException ignored) {
+                // already failed; the new one is what matters
+            }
+            synchronized (this) {
+                created--;
+            }
+            throw new LarderException("an LMDB read transaction could not be renewed: " + e.getMessage(), e);
+        }
+        observe(reader);
+    }
+
+    /** Renews until the snapshot is no older than the newest the process has seen; records it. */
+    private void observe(Reader reader) {
+        for (int tries = 0; ; tries++) {
+            long id = reader.txn.getId();
+            long seen = newest.get();
+            // The last clause is a safety net: a snapshot can always reach a committed transaction.
+            if (id >= seen || tries > 100_000) {
+                if (id > seen) {
+                    newest.accumulateAndGet(id, Math::max);
+                }
+                return;
+            }
+            if (tries > 100) {
+                Thread.yield();
+            }
+            reader.reset();
+            reader.renew();
+        }
+    }
+
+    /** Notes that transaction {@code id} is committed (a write of this process, or the environment's last). */
+    void committed(long id) {
+        newest.accumulateAndGet(id, Math::max);
+    }
+
     /** Gives a reader back, releasing its snapshot. */
     void release(Reader reader) {
         reader.reset();
+        if (closed) {
+            closeStraggler(reader);
+            return;
+        }
+        putIdle(reader);
+    }
+
+    private void putIdle(Reader reader) {
         int n = idle.length();
         for (int slot = probe(n); ; slot = slot + 1 == n ? 0 : slot + 1) {
             if (idle.get(slot) == null && idle.compareAndSet(slot, null, reader)) {
                 return;
             }
+        }
+    }
+
+    /** A reader coming back during or after close: to close()'s collection, or freed here if it gave up. */
+    private void closeStraggler(Reader reader) {
+        Runnable finish = null;
+        synchronized (this) {
+            if (afterLastReturn == null) {
+                putIdle(reader); // close() is still collecting: under this lock, it cannot miss this one
+                return;
+            }
+            reader.close();
+            if (--outstandingAtClose == 0) {
+                finish = afterLastReturn;
+            }
+        }
+        if (finish != null) {
+            finish.run();
         }
     }
 
@@ -91,9 +172,10 @@ final class ReaderPool {
 
     /**
      * Refuses further acquires, waits up to {@code timeout} for readers in use to come back, and
-     * closes them all. Returns false, leaving the rest open, when some did not come back in time.
+     * closes them all. Returns true when all came back. Otherwise returns false, and runs {@code
+     * whenAllReturned} on the thread that gives the last one back (after closing it).
      */
-    boolean close(long timeout, TimeUnit unit) {
+    boolean close(long timeout, TimeUnit unit, Runnable whenAllReturned) {
         int total;
         synchronized (this) {
             closed = true;
@@ -101,7 +183,7 @@ final class ReaderPool {
         }
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         int collected = 0;
-        while (collected < total) {
+        while (true) {
             for (int slot = 0; slot < idle.length(); slot++) {
                 Reader reader = idle.getAndSet(slot, null);
                 if (reader != null) {
@@ -109,14 +191,29 @@ final class ReaderPool {
                     collected++;
                 }
             }
-            if (collected < total) {
-                if (System.nanoTime() > deadline) {
+            if (collected >= total) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                synchronized (this) {
+                    // Take the ones that came back meanwhile, then let the rest close themselves.
+                    for (int slot = 0; slot < idle.length(); slot++) {
+                        Reader reader = idle.getAndSet(slot, null);
+                        if (reader != null) {
+                            reader.close();
+                            collected++;
+                        }
+                    }
+                    if (collected >= total) {
+                        return true;
+                    }
+                    outstandingAtClose = total - collected;
+                    afterLastReturn = whenAllReturned;
                     return false;
                 }
-                Thread.yield();
             }
+            Thread.yield();
         }
-        return true;
     }
 
     private static int probe(int n) {

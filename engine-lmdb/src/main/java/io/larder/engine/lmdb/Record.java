@@ -14,8 +14,8 @@ import java.nio.ByteBuffer;
  *  8  i64  version
  * 16  i64  expiresAt (0 = never)
  * 24  i64  storedAt
- * 32  i64  queuedAt: the entry's key in the eviction queue (its version, or a later number when a
- *           read gave it a second chance)
+ * 32  i64  queuedAt: the entry's first place in the eviction queue, its version (a second chance
+ *           moves the queue row only, see {@link Databases})
  * 40  ...  full key, then value
  * </pre>
  *
@@ -83,11 +83,6 @@ final class Record {
 
     static long queuedAt(ByteBuffer record) {
         return record.getLong(QUEUED_AT);
-    }
-
-    /** Changes the queue position of a record being written. */
-    static void setQueuedAt(ByteBuffer record, long queuedAt) {
-        record.putLong(QUEUED_AT, queuedAt);
     }
 
     /** Offset of the full key (meaningful only when its length is not 0). */

@@ -13,7 +13,9 @@ import java.time.Duration;
 /**
  * The child JVM of the multi-process tests. {@code cas DIR N}: N compare-and-set increments of one
  * counter, retrying on conflict. {@code write DIR SYNC}: writes (sets with and without expiry,
- * deletes) until killed, printing {@code ACK i version} after each acknowledged set.
+ * deletes) until killed, printing {@code ACK i version} after each acknowledged set. {@code pressure DIR
+ * N}: N writes, mostly small and every tenth large, each followed by a read, on a small store shared
+ * with other processes; prints how many failed.
  */
 public final class ChildWorker {
 
@@ -25,6 +27,31 @@ public final class ChildWorker {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        if (args[0].equals("pressure")) {
+            int n = Integer.parseInt(args[2]);
+            int failed = 0;
+            String firstFailure = null;
+            try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "4m", "maxValueSize", "256k")) {
+                out.println("READY");
+                out.flush();
+                java.util.SplittableRandom random = new java.util.SplittableRandom(ProcessHandle.current().pid());
+                for (int i = 0; i < n; i++) {
+                    int size = i % 10 == 0 ? (32 << 10) + random.nextInt(96 << 10) : 100 + random.nextInt(2000);
+                    try {
+                        engine.set(Key.of("p" + ProcessHandle.current().pid() + "-" + i), new byte[size]);
+                        engine.get(Key.of("p" + ProcessHandle.current().pid() + "-" + random.nextInt(i + 1)));
+                    } catch (RuntimeException e) {
+                        failed++;
+                        if (firstFailure == null) {
+                            firstFailure = e.toString();
+                        }
+                    }
+                }
+            }
+            out.println("DONE failed " + failed + (firstFailure == null ? "" : " first " + firstFailure));
+            out.flush();
+            return;
+        }
         if (args[0].equals("cas")) {
             int n = Integer.parseInt(args[2]);
             try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m")) {

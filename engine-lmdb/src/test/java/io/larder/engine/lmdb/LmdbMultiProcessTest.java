@@ -46,6 +46,30 @@ class LmdbMultiProcessTest {
         }
     }
 
+    /** Writes by each process sharing a small store. */
+    static final int SHARED_PRESSURE_WRITES = 4000;
+
+    @Test
+    void processesWritingHardToOneSmallStoreNeverFailForRoom() throws Exception {
+        List<List<String>> outputs = new ArrayList<>();
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<String> out = new CopyOnWriteArrayList<>();
+            outputs.add(out);
+            children.add(start(out, "pressure", dir.toString(), Integer.toString(SHARED_PRESSURE_WRITES)));
+        }
+        for (int i = 0; i < children.size(); i++) {
+            assertThat(children.get(i).waitFor(300, TimeUnit.SECONDS)).as("child %d finished: %s", i, outputs.get(i))
+                    .isTrue();
+            assertThat(children.get(i).exitValue()).as("child %d: %s", i, outputs.get(i)).isZero();
+            assertThat(outputs.get(i)).as("child %d", i).contains("DONE failed 0");
+        }
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "4m", "maxValueSize", "256k")) {
+            assertThat(engine.verify()).isEmpty();
+            assertThat(engine.stats().entries()).as("entries held").isGreaterThan(10);
+        }
+    }
+
     @Test
     void aWriterKilledAtRandomMomentsLeavesAConsistentStoreWithEveryAcknowledgedWrite() throws Exception {
         SplittableRandom random = new SplittableRandom();

@@ -1,0 +1,119 @@
+package io.larder.engine.lmdb;
+
+import java.nio.ByteBuffer;
+import org.lmdbjava.Env;
+import org.lmdbjava.Txn;
+
+/**
+ * Keeps room in the map, LMDB's way of counting it.
+ *
+ * <p>LMDB never writes a page in place: a write copies every page it changes, and the pages it
+ * frees can be reused only once no read transaction (of any process) still sees them, and never by
+ * the next two write transactions. A value larger than a page needs a run of free pages in a row.
+ * So the map must hold, besides the entries' own pages, the pages pinned by open reads, the last
+ * transactions' garbage and the gaps of a fragmented free list. Entries are therefore kept at most
+ * {@value #EVICT_ABOVE_PERCENT}% of the map: a write that leaves them above it evicts, in its own
+ * transaction, down to {@value #EVICT_TO_PERCENT}%, one entry at a time, checking after each, so it
+ * never evicts more than that.
+ *
+ * <p>If a write still meets a full map ({@code MDB_MAP_FULL}: a read held open for long, another
+ * process, fragmentation), {@link #recover} evicts what that write needs (doubling on each failed
+ * retry, a few times at most), in a transaction of its own, then commits two small transactions so
+ * that LMDB may reuse what was freed, and the write is retried. Recovery first stops at half the low
+ * mark and waits: what stops the write is most likely pages pinned by a read, and evicting more
+ * would not help. Only if that lasts does it evict further (LMDB may also miss a run of free pages
+ * for a large value in a fragmented free list); when nothing is left, the write waits for readers.
+ */
+final class Room {
+
+    static final int EVICT_ABOVE_PERCENT = 60;
+    static final int EVICT_TO_PERCENT = 55;
+    /** Most expired entries one write sweeps on its way to making room. */
+    static final int SWEEP_BATCH = 1000;
+    /** Pages a write needs besides its record: the tree pages it copies. */
+    static final int WRITE_SLACK_PAGES = 16;
+    /** Queue rows recovery looks through for a record as large as the one a write needs. */
+    static final int LARGE_SCAN = 10_000;
+    /** Failed retries after which recovery stops doubling what it evicts. */
+    static final int MAX_DOUBLINGS = 3;
+
+    private final Databases db;
+    private final EntryStore store;
+    private final VersionCounter versions;
+    private final long highPages;
+    private final long lowPages;
+
+    Room(Databases db, EntryStore store, VersionCounter versions, long capacity) {
+        this.db = db;
+        this.store = store;
+        this.versions = versions;
+        long mapPages = capacity / db.pageSize;
+        this.highPages = mapPages * EVICT_ABOVE_PERCENT / 100;
+        this.lowPages = mapPages * EVICT_TO_PERCENT / 100;
+    }
+
+    /** Called by a write after its work, in its transaction: evicts down to the low mark if above the high one. */
+    void makeRoom(Txn<ByteBuffer> txn, long now) {
+        if (db.treePages(txn) <= highPages) {
+            return;
+        }
+        store.sweep(txn, now, SWEEP_BATCH);
+        while (db.treePages(txn) > lowPages && store.evictOne(txn, true)) {
+            // one entry at a time, measured after each
+        }
+    }
+
+    /**
+     * After a write of a record of {@code recordBytes} met a full map on its {@code attempt}-th
+     * try: evicts, oldest first and without second chances, about what the write needs (twice as
+     * much on each later attempt, up to {@value #MAX_DOUBLINGS} doublings), but not below half
+     * the low mark unless {@code belowFloor}, then commits twice so that LMDB may reuse the freed
+     * pages. Runs outside any transaction.
+     *
+     * @return whether anything was evicted; false when there is nothing more to evict or even
+     *         evicting found no room: the pages are pinned by reads, and only waiting helps
+     */
+    boolean recover(int recordBytes, int attempt, boolean belowFloor) {
+        long need = ((long) recordBytes / db.pageSize + WRITE_SLACK_PAGES) << Math.min(attempt, MAX_DOUBLINGS);
+        boolean evicted = false;
+        try {
+            store.begin();
+            try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                if (recordBytes <= db.pageSize && db.treePages(txn) <= highPages) {
+                    // Not even a page was free while the entries take less than the high mark: the
+                    // free pages are pinned by a read. Evicting would only spend pages; wait.
+                    return false;
+                }
+                // A value of several pages needs them in a row: freeing an older record at least
+                // as large gives one, where freeing many small ones may not.
+                if (recordBytes > db.pageSize && attempt > 0) {
+                    evicted = store.evictOneAtLeast(txn, recordBytes, LARGE_SCAN);
+                }
+                long target = Math.max(db.treePages(txn) - need, belowFloor ? 0 : lowPages / 2);
+                while (db.treePages(txn) > target && store.evictOne(txn, false)) {
+                    evicted = true;
+                }
+                if (!evicted) {
+                    return false; // closing aborts: nothing written, no page spent
+                }
+                txn.commit();
+                store.committed();
+            }
+            // Pages freed by a transaction are reusable from the second transaction after it.
+            for (int i = 0; i < 2; i++) {
+                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                    versions.next(txn);
+                    txn.commit();
+                }
+            }
+        } catch (Env.MapFullException e) {
+            versions.aborted();
+            return evicted;
+        }
+        return evicted;
+    }
+
+    long highPages() {
+        return highPages;
+    }
+}

@@ -1,0 +1,58 @@
+package io.larder.engine.lmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.larder.spi.Expiry;
+import io.larder.spi.Key;
+import io.larder.spi.ManualClock;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Room in the map: second chance needs none, and a full map does not empty the cache. */
+class LmdbRoomTest {
+
+    /** Writes of the largest value allowed after the store was filled with small entries. */
+    static final int MAX_SIZE_WRITES = 24;
+    /** Large values each read once, in a store that holds about eight of them. */
+    static final int READ_LARGE_WRITES = 16;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void secondChanceForLargeValuesNeedsNoRoom() {
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "32m", "maxValueSize", "4m")) {
+            byte[] value = new byte[4 << 20];
+            for (int i = 0; i < READ_LARGE_WRITES; i++) {
+                value[0] = (byte) i;
+                engine.set(Key.of("big" + i), value, Expiry.never(), 0);
+                assertThat(engine.get(Key.of("big" + i))).isNotNull();
+            }
+            assertThat(engine.stats().entries()).isGreaterThanOrEqualTo(2);
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void largestValuesAfterManySmallOnesEvictOnlyWhatTheyNeed() {
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "8m", "maxValueSize", "1m")) {
+            byte[] small = new byte[100];
+            for (int i = 0; i < 80_000; i++) {
+                engine.set(Key.of("s" + i), small, Expiry.never(), 0);
+            }
+            long before = engine.stats().entries();
+            byte[] large = new byte[1 << 20];
+            for (int i = 0; i < MAX_SIZE_WRITES; i++) {
+                engine.set(Key.of("l" + i), large, Expiry.never(), 0);
+                long held = engine.stats().entries();
+                if (i == 0) {
+                    assertThat(held).as("entries after the first 1 MiB write, %d before", before)
+                            .isGreaterThanOrEqualTo(before / 2);
+                }
+                assertThat(held).as("entries after 1 MiB write %d", i).isGreaterThanOrEqualTo(2);
+            }
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+}
