@@ -49,7 +49,7 @@ public final class CrashWorker {
 
     /** Which key or variant op {@code seq} targets. */
     public static int target(int round, int thread, long seq) {
-        return (int) Math.floorMod(seq * 31 + round * 7L + thread, KEYS_PER_THREAD * VARIANTS);
+        return Math.floorMod(seq * 31 + round * 7L + thread, KEYS_PER_THREAD * VARIANTS);
     }
 
     /** Thread {@code thread}'s key {@code index}. */
