@@ -55,7 +55,8 @@ public interface ConcurrencyTck extends TckSuite {
         int opsPerThread = Math.max(3, 12 * keys / threads);
         long start = System.nanoTime();
         try (EngineUnderTest t = openEngine()) {
-            long checked = ConcurrentHistories.run(t.engine(), seed, tckHistoryRounds(), threads, keys, opsPerThread);
+            long checked = ConcurrentHistories.run(t.engine(), seed, tckIntensity().setting(),
+                    tckHistoryRounds(), threads, keys, opsPerThread);
             System.getLogger("io.larder.tck").log(System.Logger.Level.DEBUG, () -> getClass().getSimpleName() + ": "
                     + checked + " concurrent histories checked, " + threads + " threads, seed " + seed + ", "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");

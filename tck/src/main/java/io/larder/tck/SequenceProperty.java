@@ -11,8 +11,9 @@ import java.util.function.Supplier;
  * A small seeded property engine for sequences of actions on a state: generates random sequences,
  * runs each on a fresh state, and when one fails, shrinks it (removing chunks of actions, then
  * simplifying each action's arguments) to a short sequence that still fails the same way. The
- * failure names the seed; the same seed (given as {@code -Dlarder.tck.seed=N}) generates the same
- * sequences again.
+ * failure names the seed and the settings it was given; the same seed (given as
+ * {@code -Dlarder.tck.seed=N}) with the same length and action count generates the same sequences
+ * again.
  *
  * <p>Nothing is printed: the seed and the shrunk sequence are in the {@link AssertionError} thrown,
  * which the test runner reports.
@@ -82,6 +83,21 @@ public final class SequenceProperty<S extends AutoCloseable> {
      *         sequence's failure as its cause, if a sequence fails
      */
     public Outcome check(long seed, long minActions, int maxLength) {
+        return check(seed, minActions, maxLength, "");
+    }
+
+    /**
+     * As {@link #check(long, long, int)}, for a caller whose {@code minActions} and {@code maxLength}
+     * come from settings: the failure's replay line names them after the seed, so copying the line
+     * generates the same sequences again.
+     *
+     * @param replaySettings the settings that give {@code minActions} and {@code maxLength} their values,
+     *        as {@code -Dname=value} separated by spaces; empty if they are fixed in code
+     * @return the figures of a run in which every sequence held
+     * @throws AssertionError naming the seed, the replay settings and the shrunk failing sequence, with
+     *         the shrunk sequence's failure as its cause, if a sequence fails
+     */
+    public Outcome check(long seed, long minActions, int maxLength, String replaySettings) {
         long actions = 0;
         int i = 0;
         for (; actions < minActions; i++) {
@@ -93,7 +109,7 @@ public final class SequenceProperty<S extends AutoCloseable> {
             }
             Failure failure = run(steps);
             if (failure != null) {
-                throw report(seed, i, steps.size(), shrink(steps, failure));
+                throw report(seed, replaySettings, i, steps.size(), shrink(steps, failure));
             }
             actions += length;
         }
@@ -191,10 +207,11 @@ public final class SequenceProperty<S extends AutoCloseable> {
         return f != null && f.error().getClass() == kind ? f : null;
     }
 
-    private AssertionError report(long seed, int index, int originalLength, Failure shrunk) {
+    private AssertionError report(long seed, String replaySettings, int index, int originalLength, Failure shrunk) {
         StringBuilder text = new StringBuilder();
         text.append(name).append(": sequence ").append(index + 1).append(" of the run with seed ").append(seed)
-                .append(" failed (replay with -Dlarder.tck.seed=").append(seed).append("); shrunk from ")
+                .append(" failed (replay with -Dlarder.tck.seed=").append(seed)
+                .append(replaySettings.isBlank() ? "" : " " + replaySettings.strip()).append("); shrunk from ")
                 .append(originalLength).append(" to ").append(shrunk.steps().size()).append(" actions:");
         int n = 1;
         for (Object step : shrunk.steps()) {

@@ -48,6 +48,11 @@ public enum TckIntensity {
         }
     }
 
+    /** {@return the setting that selects this intensity, as {@code -Dlarder.tck.intensity=quick}, for replay lines} */
+    public String setting() {
+        return "-D" + PROPERTY + "=" + name().toLowerCase(Locale.ROOT);
+    }
+
     /** The one of three figures that belongs to this intensity. */
     public int pick(int quick, int standard, int soak) {
         return this == QUICK ? quick : this == STANDARD ? standard : soak;
