@@ -154,6 +154,12 @@ public interface ModelTck extends TckSuite {
             return Expiry.afterMillis(expiry);
         }
 
+        /** The operation: a shrunk failure stays one of the operation that failed first. */
+        @Override
+        public String kind() {
+            return op.name();
+        }
+
         @Override
         public String describe() {
             String write = " " + key + " " + show(value) + " " + showExpiry(expiry) + " flags " + flags;
