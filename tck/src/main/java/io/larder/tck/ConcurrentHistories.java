@@ -93,7 +93,9 @@ final class ConcurrentHistories {
                 }
             }
         } finally {
+            // After a failure, threads may still be running operations: wait, so none outlives the engine.
             pool.shutdownNow();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         }
         return checked;
     }
