@@ -75,7 +75,9 @@ public interface StorageEngine extends AutoCloseable {
      * Visits the live entry under {@code key} without copying it, and returns what the reader
      * returned; returns {@code null}, without calling the reader, when there is no live entry.
      * Counts a hit or a miss. The reader runs while the engine holds the entry: it must be short,
-     * must not call the engine, and must keep nothing of the view but copies.
+     * must not call the engine, and must keep nothing of the view but copies. Whatever the reader
+     * throws reaches the caller unchanged, the same exception object, neither wrapped nor
+     * swallowed; the engine lets go of the entry, and the store is unchanged.
      *
      * @param <R> what the reader makes of the entry
      * @param key the key
@@ -83,6 +85,8 @@ public interface StorageEngine extends AutoCloseable {
      * @return what the reader returned, or {@code null} when there is no live entry
      * @throws NullPointerException if {@code key} or {@code reader} is null
      * @throws EngineClosedException if the engine is closed
+     * @throws RuntimeException whatever unchecked exception (or {@link Error}) the reader throws,
+     *         unchanged
      */
     <R> R read(Key key, EntryReader<R> reader);
 

@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Test;
  */
 public interface ConcurrencyTck extends TckSuite {
 
+    /**
+     * Reads each reader must have made before a check of readers against a writer ends: the writer
+     * keeps going until then (or a time bound), so a starved reader cannot pass the check unseen.
+     */
+    int MIN_READS_PER_READER = 100;
+
     /** Threads the races use. */
     default int tckThreads() {
         return 4;
@@ -55,7 +61,8 @@ public interface ConcurrencyTck extends TckSuite {
         int opsPerThread = Math.max(3, 12 * keys / threads);
         long start = System.nanoTime();
         try (EngineUnderTest t = openEngine()) {
-            long checked = ConcurrentHistories.run(t.engine(), seed, tckHistoryRounds(), threads, keys, opsPerThread);
+            long checked = ConcurrentHistories.run(t.engine(), seed, tckIntensity().setting(),
+                    tckHistoryRounds(), threads, keys, opsPerThread);
             System.getLogger("io.larder.tck").log(System.Logger.Level.DEBUG, () -> getClass().getSimpleName() + ": "
                     + checked + " concurrent histories checked, " + threads + " threads, seed " + seed + ", "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -136,10 +143,13 @@ public interface ConcurrencyTck extends TckSuite {
             Key key = Key.of("torn");
             e.set(key, TckValues.uniform(size, (byte) 0));
             AtomicBoolean writing = new AtomicBoolean(true);
-            runConcurrently(3, thread -> {
+            ReadCounts reads = new ReadCounts(2);
+            int writes = 3000;
+            runConcurrently(1 + reads.readers(), thread -> {
                 if (thread == 0) {
                     try {
-                        for (int i = 1; i <= 3000; i++) {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        for (int i = 1; i <= writes || reads.tooFew() && System.nanoTime() < deadline; i++) {
                             e.set(key, TckValues.uniform(size - (i % 2), (byte) i), Expiry.never(), i);
                         }
                     } finally {
@@ -147,17 +157,23 @@ public interface ConcurrencyTck extends TckSuite {
                     }
                     return;
                 }
-                while (writing.get()) {
-                    Entry entry = e.get(key);
-                    assertUniform(entry.value(), entry.flags());
-                    e.read(key, view -> {
-                        byte[] copy = new byte[view.valueLength()];
-                        view.value().get(copy);
-                        assertUniform(copy, view.flags());
-                        return null;
-                    });
+                try {
+                    while (writing.get() && !Thread.currentThread().isInterrupted()) {
+                        Entry entry = e.get(key);
+                        assertUniform(entry.value(), entry.flags());
+                        e.read(key, view -> {
+                            byte[] copy = new byte[view.valueLength()];
+                            view.value().get(copy);
+                            assertUniform(copy, view.flags());
+                            return null;
+                        });
+                        reads.count(thread - 1);
+                    }
+                } finally {
+                    reads.ended();
                 }
             });
+            reads.assertEnough("the torn-read check, " + writes + " or more writes");
         }
     }
 
@@ -190,10 +206,14 @@ public interface ConcurrencyTck extends TckSuite {
             AtomicBoolean refreshing = new AtomicBoolean(true);
             AtomicLong refreshes = new AtomicLong();
             long[][] perReader = new long[readers][4];
+            ReadCounts reads = new ReadCounts(readers);
+            // Past the refresh time, refreshing goes on until every reader has read enough, or 30 s more.
+            long lastChance = deadline + TimeUnit.SECONDS.toNanos(30);
             runConcurrently(readers + 1, thread -> {
                 if (thread == 0) {
                     try {
-                        for (long i = 1; i <= maxRefreshes && (i < 100 || System.nanoTime() < deadline); i++) {
+                        for (long i = 1; i <= maxRefreshes && (i < 100 || System.nanoTime() < deadline)
+                                || reads.tooFew() && System.nanoTime() < lastChance; i++) {
                             Entry current = e.get(key);
                             Outcome o = e.compareAndSet(key, current.version(), refreshed(i),
                                     Expiry.after(java.time.Duration.ofMinutes(5)), 0);
@@ -209,23 +229,28 @@ public interface ConcurrencyTck extends TckSuite {
                 long[] counts = perReader[thread - 1];
                 long lastVersion = 0;
                 long lastIndex = -1;
-                while (refreshing.get()) {
-                    Entry entry = e.get(key);
-                    counts[0]++;
-                    if (entry == null) {
-                        counts[1]++;
-                        continue;
+                try {
+                    while (refreshing.get() && !Thread.currentThread().isInterrupted()) {
+                        Entry entry = e.get(key);
+                        counts[0]++;
+                        reads.count(thread - 1);
+                        if (entry == null) {
+                            counts[1]++;
+                            continue;
+                        }
+                        long index = refreshedIndex(entry.value());
+                        if (index < 0) {
+                            counts[2]++;
+                            continue;
+                        }
+                        if (entry.version() < lastVersion || index < lastIndex) {
+                            counts[3]++;
+                        }
+                        lastVersion = Math.max(lastVersion, entry.version());
+                        lastIndex = Math.max(lastIndex, index);
                     }
-                    long index = refreshedIndex(entry.value());
-                    if (index < 0) {
-                        counts[2]++;
-                        continue;
-                    }
-                    if (entry.version() < lastVersion || index < lastIndex) {
-                        counts[3]++;
-                    }
-                    lastVersion = Math.max(lastVersion, entry.version());
-                    lastIndex = Math.max(lastIndex, index);
+                } finally {
+                    reads.ended();
                 }
             });
             StringBuilder figures = new StringBuilder();
@@ -238,6 +263,7 @@ public interface ConcurrencyTck extends TckSuite {
             }
             assertThat(bad).as("reads of a key refreshed %d times by CAS that found it missing, torn or older "
                     + "than a read before:%s", refreshes.get(), figures).isZero();
+            reads.assertEnough("the refresh check, " + refreshes.get() + " refreshes");
             assertThat(refreshedIndex(e.get(key).value())).isEqualTo(refreshes.get());
         }
     }
@@ -341,7 +367,9 @@ public interface ConcurrencyTck extends TckSuite {
                 }
             }
         } finally {
+            // Readers stop on interrupt; wait for them, so none is still reading when the engine closes.
             pool.shutdownNow();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         }
     }
 }

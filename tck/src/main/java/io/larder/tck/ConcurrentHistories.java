@@ -36,10 +36,12 @@ final class ConcurrentHistories {
     /**
      * Runs the rounds; returns the number of per-key histories checked.
      *
-     * @throws AssertionError naming the seed, round and history if one is not linearizable
+     * @param replaySettings the settings besides the seed that gave the rounds, threads and keys their
+     *        values (as {@code -Dlarder.tck.intensity=quick}), named in the failure's replay line
+     * @throws AssertionError naming the seed, replay settings, round and history if one is not linearizable
      */
-    static long run(StorageEngine e, long seed, int rounds, int threads, int keyCount, int opsPerThread)
-            throws Exception {
+    static long run(StorageEngine e, long seed, String replaySettings, int rounds, int threads, int keyCount,
+            int opsPerThread) throws Exception {
         long checked = 0;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -83,14 +85,17 @@ final class ConcurrentHistories {
                     if (!LinearizabilityChecker.isLinearizable(ops)) {
                         throw new AssertionError("history on key " + history.getKey() + " of round " + round
                                 + " is not linearizable (" + threads + " threads; seed " + seed
-                                + ", replay with -Dlarder.tck.seed=" + seed + "):" + System.lineSeparator()
+                                + ", replay with -Dlarder.tck.seed=" + seed + " " + replaySettings.strip() + "):"
+                                + System.lineSeparator()
                                 + String.join(System.lineSeparator(), ops.stream().map(Op::toString).toList()));
                     }
                     checked++;
                 }
             }
         } finally {
+            // After a failure, threads may still be running operations: wait, so none outlives the engine.
             pool.shutdownNow();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
         }
         return checked;
     }

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,15 +41,22 @@ final class CrashRounds {
     private final EngineUnderTest underTest;
     private final String factoryClass;
     private final int threads;
+    private final Duration firstAckTimeout;
     private final Map<Key, Written> expected = new HashMap<>();
     private final Set<Long> ackedVersions = new HashSet<>();
     private long highestVersion;
     private long counter;
 
     CrashRounds(EngineUnderTest underTest, String factoryClass, int threads) {
+        this(underTest, factoryClass, threads, Duration.ofSeconds(60));
+    }
+
+    /** As the kit runs it, but waiting {@code firstAckTimeout} (60 s in the kit) for a child's first acknowledgement. */
+    CrashRounds(EngineUnderTest underTest, String factoryClass, int threads, Duration firstAckTimeout) {
         this.underTest = underTest;
         this.factoryClass = factoryClass;
         this.threads = threads;
+        this.firstAckTimeout = firstAckTimeout;
     }
 
     /** Runs one round: start, kill, reopen, check. */
@@ -58,12 +66,16 @@ final class CrashRounds {
             Path output = logs.resolve("child.out");
             Process child = start(round, logs, output);
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                long deadline = System.nanoTime() + firstAckTimeout.toNanos();
                 // The random moment is counted from the first acknowledged write, however slow the start.
                 while (!anyAck(logs) && child.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
                 assertThat(child.isAlive()).as("worker of round %d runs (output: %s)", round, read(output)).isTrue();
+                // Killing a child that acknowledged nothing would check nothing.
+                assertThat(anyAck(logs)).as("worker of round %d acknowledged no write within %d s of starting (a "
+                        + "slow open, or writes that never return); output: %s", round,
+                        firstAckTimeout.toSeconds(), read(output)).isTrue();
                 Thread.sleep(50 + random.nextInt(400));
                 assertThat(child.isAlive()).as("worker of round %d still runs (output: %s)", round, read(output))
                         .isTrue();

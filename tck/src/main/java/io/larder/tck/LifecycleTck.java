@@ -36,25 +36,32 @@ import org.junit.jupiter.api.Test;
  */
 public interface LifecycleTck extends TckSuite {
 
-    /** Open, run, close cycles of the interrupted-close check. */
-    int CLOSE_ROUNDS = TckIntensity.current().pick(20, 100, 2_000);
     /** Threads running operations while the engine closes. */
     int CLOSE_WORKERS = 3;
-    /** Wall-clock bound on the interrupted-close check's rounds. */
-    long CLOSE_MILLIS = TckIntensity.current().pick(5_000L, 20_000L, 600_000L);
     /** Engines opened, used from the pool and closed in the collectability check. */
     int COLLECTED_ENGINES = 6;
     /** Collections tried before an engine still reachable counts as leaked. */
     int GC_ATTEMPTS = 40;
 
+    /** Open, run, close cycles of the interrupted-close check, by intensity: 20, 100, 2,000. */
+    default int tckCloseRounds() {
+        return tckIntensity().pick(20, 100, 2_000);
+    }
+
+    /** Wall-clock bound on the interrupted-close check's rounds, by intensity: 5 s, 20 s, 10 min. */
+    default Duration tckCloseTime() {
+        return tckIntensity().pick(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofMinutes(10));
+    }
+
     @Test
     default void closeFromAnInterruptedThreadLetsEveryOperationCompleteOrFailAsClosed() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CLOSE_WORKERS);
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_MILLIS);
+        int closeRounds = tckCloseRounds();
+        long deadline = System.nanoTime() + tckCloseTime().toNanos();
         int rounds = 0;
         try {
-            for (; rounds < CLOSE_ROUNDS && System.nanoTime() < deadline && unexpected.isEmpty(); rounds++) {
+            for (; rounds < closeRounds && System.nanoTime() < deadline && unexpected.isEmpty(); rounds++) {
                 // A short sweep interval, so background work is running when the engine closes.
                 try (EngineUnderTest t = EngineUnderTest.open(factory(), tckCapacity(), tckMaxValueSize(),
                         Duration.ofMillis(1))) {

@@ -43,10 +43,13 @@ public interface ModelTck extends TckSuite {
         boolean persistent = engineDeclares(Capability.PERSISTENT);
         long seed = tckSeed();
         long start = System.nanoTime();
+        int maxLength = tckModelChainLength();
+        // Intensity sets the action count (and, unless given, the length): both shape the sequences.
+        String replay = tckIntensity().setting() + " -Dlarder.tck.modelLength=" + maxLength;
         SequenceProperty.Outcome outcome = new SequenceProperty<>("the engine behaves like the reference model",
                 () -> new ModelRun(openEngine()), random -> ModelAction.random(random, persistent),
                 tckIntensity().pick(1000, 3000, 20000), tckIntensity().pick(30, 60, 300))
-                .check(seed, tckModelActions(), tckModelChainLength());
+                .check(seed, tckModelActions(), maxLength, replay);
         System.getLogger("io.larder.tck").log(Level.DEBUG, () -> getClass().getSimpleName() + ": "
                 + outcome.actions() + " model-checked actions in " + outcome.sequences() + " sequences, seed "
                 + seed + ", " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -149,6 +152,12 @@ public interface ModelTck extends TckSuite {
                 return Expiry.atEpochMillis(run.underTest.clock().millis() - 1);
             }
             return Expiry.afterMillis(expiry);
+        }
+
+        /** The operation: a shrunk failure stays one of the operation that failed first. */
+        @Override
+        public String kind() {
+            return op.name();
         }
 
         @Override

@@ -395,6 +395,28 @@ public interface OperationsTck extends TckSuite {
         }
     }
 
+    /**
+     * A reader's exception reaches the caller as it was thrown, and the engine lets go of the entry
+     * each time: many failed reads leak no lock or read transaction, and the key stays writable.
+     */
+    @Test
+    default void aReaderThatThrowsPassesItsExceptionThroughAndLetsGo() {
+        try (EngineUnderTest t = openEngine()) {
+            StorageEngine e = t.engine();
+            Key key = Key.of("throwing-reader");
+            long version = e.set(key, bytes("held"));
+            for (int i = 0; i < 1_000; i++) {
+                IllegalStateException thrown = new IllegalStateException("reader failed " + i);
+                assertThatThrownBy(() -> e.read(key, view -> {
+                    throw thrown;
+                })).as("read %d with a throwing reader", i).isSameAs(thrown);
+            }
+            assertThat(e.get(key).version()).as("the entry after failed reads").isEqualTo(version);
+            assertThat(e.set(key, bytes("rewritten"))).as("a write after failed reads").isGreaterThan(version);
+            assertThat(e.get(key).valueAsString()).isEqualTo("rewritten");
+        }
+    }
+
     @Test
     default void copyValueCopiesWhenItFitsAndSaysTheLength() {
         try (EngineUnderTest t = openEngine()) {

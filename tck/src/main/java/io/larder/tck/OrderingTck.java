@@ -35,14 +35,29 @@ import org.junit.jupiter.api.Test;
  */
 public interface OrderingTck extends TckSuite {
 
-    /** Writes per writer thread in the cross-key ordering check. */
-    int ORDERING_WRITES = TckIntensity.current().pick(20_000, 200_000, 2_000_000);
-    /** Calls the observer makes in the {@code invalidate} and {@code variants} checks. */
-    int VARIANT_ROUNDS = TckIntensity.current().pick(5_000, 50_000, 1_000_000);
-    /** Wall-clock bound on each check, so a loaded machine ends it early rather than times out. */
-    long CHECK_MILLIS = TckIntensity.current().pick(1_000L, 3_000L, 30_000L);
     /** Value sizes the writers cycle through, so writes grow and shrink stored values. */
     int[] CYCLED_SIZES = {8, 300, 24, 1_500, 64, 4_000};
+
+    /** Writes per writer thread in the cross-key ordering check, by intensity: 20,000, 200,000, 2,000,000. */
+    default int tckOrderingWrites() {
+        return tckIntensity().pick(20_000, 200_000, 2_000_000);
+    }
+
+    /**
+     * Calls the observer makes in the {@code invalidate} and {@code variants} checks, by intensity:
+     * 5,000, 50,000, 1,000,000.
+     */
+    default int tckVariantRounds() {
+        return tckIntensity().pick(5_000, 50_000, 1_000_000);
+    }
+
+    /**
+     * Wall-clock bound on each check, so a loaded machine ends it early rather than times out, by
+     * intensity: 1 s, 3 s, 30 s.
+     */
+    default long tckOrderingCheckMillis() {
+        return tckIntensity().pick(1_000L, 3_000L, 30_000L);
+    }
 
     /**
      * One thread writes key A over and over (values of varying size); another writes key B and
@@ -52,19 +67,21 @@ public interface OrderingTck extends TckSuite {
      */
     @Test
     default void versionsBecomeVisibleInOrderAcrossKeys() throws Exception {
+        int writes = tckOrderingWrites();
+        long checkMillis = tckOrderingCheckMillis();
         try (EngineUnderTest t = openEngine()) {
             StorageEngine e = t.engine();
             Key a = Key.of("ordering-a");
             Key b = Key.of("ordering-b");
             e.set(a, new byte[1], Expiry.never(), 0);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkMillis);
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 Future<long[]> writerOfA = pool.submit(() -> {
-                    long[] versions = new long[ORDERING_WRITES];
+                    long[] versions = new long[writes];
                     int n = 0;
-                    while (n < ORDERING_WRITES && !stop.get() && System.nanoTime() < deadline) {
+                    while (n < writes && !stop.get() && System.nanoTime() < deadline) {
                         versions[n] = e.set(a, new byte[CYCLED_SIZES[n % CYCLED_SIZES.length]], Expiry.never(), 0);
                         n++;
                     }
@@ -73,9 +90,9 @@ public interface OrderingTck extends TckSuite {
                 });
                 Future<long[]> writerOfBReaderOfA = pool.submit(() -> {
                     // Pairs: the version B's write got, then the version the read of A saw.
-                    long[] pairs = new long[2 * ORDERING_WRITES];
+                    long[] pairs = new long[2 * writes];
                     int n = 0;
-                    while (n < ORDERING_WRITES && !stop.get() && System.nanoTime() < deadline) {
+                    while (n < writes && !stop.get() && System.nanoTime() < deadline) {
                         long written = e.set(b, new byte[CYCLED_SIZES[n % CYCLED_SIZES.length]], Expiry.never(), 0);
                         Entry seen = e.get(a);
                         pairs[2 * n] = written;
@@ -85,8 +102,8 @@ public interface OrderingTck extends TckSuite {
                     stop.set(true);
                     return Arrays.copyOf(pairs, 2 * n);
                 });
-                long[] versionsOfA = writerOfA.get(CHECK_MILLIS + 60_000, TimeUnit.MILLISECONDS);
-                long[] pairs = writerOfBReaderOfA.get(CHECK_MILLIS + 60_000, TimeUnit.MILLISECONDS);
+                long[] versionsOfA = writerOfA.get(checkMillis + 60_000, TimeUnit.MILLISECONDS);
+                long[] pairs = writerOfBReaderOfA.get(checkMillis + 60_000, TimeUnit.MILLISECONDS);
                 assertThat(versionsOfA).as("one writer's versions of one key").isSorted();
                 int violations = 0;
                 String first = null;
@@ -122,6 +139,8 @@ public interface OrderingTck extends TckSuite {
      */
     @Test
     default void invalidateCountsAVariantLiveThroughoutWhileItIsRewritten() throws Exception {
+        int variantRounds = tckVariantRounds();
+        long checkMillis = tckOrderingCheckMillis();
         try (EngineUnderTest t = openEngine()) {
             StorageEngine e = t.engine();
             byte[] primary = "/ordering/invalidate".getBytes(StandardCharsets.UTF_8);
@@ -129,7 +148,7 @@ public interface OrderingTck extends TckSuite {
             AtomicLong started = new AtomicLong();
             AtomicLong completed = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkMillis);
             ExecutorService pool = Executors.newFixedThreadPool(1);
             try {
                 Future<?> writer = pool.submit(() -> {
@@ -142,7 +161,7 @@ public interface OrderingTck extends TckSuite {
                 });
                 int misses = 0;
                 int checked = 0;
-                for (int round = 0; round < VARIANT_ROUNDS && System.nanoTime() < deadline; round++) {
+                for (int round = 0; round < variantRounds && System.nanoTime() < deadline; round++) {
                     // Wait for a write that began after the previous invalidate returned to complete:
                     // then the variant is live, and stays live until this invalidate removes it.
                     long mark = started.get();
@@ -172,6 +191,8 @@ public interface OrderingTck extends TckSuite {
     /** {@code variants} lists a variant that stays live while a concurrent writer resizes it. */
     @Test
     default void variantsListsAVariantLiveThroughoutWhileItIsRewritten() throws Exception {
+        int variantRounds = tckVariantRounds();
+        long checkMillis = tckOrderingCheckMillis();
         try (EngineUnderTest t = openEngine()) {
             StorageEngine e = t.engine();
             byte[] primary = "/ordering/variants".getBytes(StandardCharsets.UTF_8);
@@ -180,7 +201,7 @@ public interface OrderingTck extends TckSuite {
             e.set(key, new byte[1], Expiry.never(), 0);
             e.set(Key.of(primary, Variant.of("lang", "de")), new byte[1], Expiry.never(), 0);
             AtomicBoolean stop = new AtomicBoolean();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHECK_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(checkMillis);
             ExecutorService pool = Executors.newFixedThreadPool(1);
             try {
                 Future<?> writer = pool.submit(() -> {
@@ -192,7 +213,7 @@ public interface OrderingTck extends TckSuite {
                 int misses = 0;
                 int rounds = 0;
                 List<Variant> firstMiss = new ArrayList<>();
-                for (; rounds < VARIANT_ROUNDS && System.nanoTime() < deadline; rounds++) {
+                for (; rounds < variantRounds && System.nanoTime() < deadline; rounds++) {
                     List<Variant> listed = e.variants(primary);
                     if (!listed.contains(fr)) {
                         if (misses++ == 0) {

@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 /**
  * A small seeded property engine for sequences of actions on a state: generates random sequences,
  * runs each on a fresh state, and when one fails, shrinks it (removing chunks of actions, then
- * simplifying each action's arguments) to a short sequence that still fails the same way. The
- * failure names the seed; the same seed (given as {@code -Dlarder.tck.seed=N}) generates the same
- * sequences again.
+ * simplifying each action's arguments) to a short sequence that still fails the same way: the same
+ * exception class, thrown by the same {@linkplain Step#kind() kind} of action. The failure names the
+ * seed and the settings it was given; the same seed (given as {@code -Dlarder.tck.seed=N}) with the
+ * same length and action count generates the same sequences again.
  *
  * <p>Nothing is printed: the seed and the shrunk sequence are in the {@link AssertionError} thrown,
  * which the test runner reports.
@@ -37,6 +38,15 @@ public final class SequenceProperty<S extends AutoCloseable> {
         /** Simpler forms of this action (smaller arguments), tried in order while shrinking; may be empty. */
         default List<Step<S>> simpler() {
             return List.of();
+        }
+
+        /**
+         * What kind of action this is, whatever its arguments: shrinking keeps a failure only while
+         * it is thrown by an action of the kind that threw it first, so it does not drift to another
+         * bug. The action's class by default; override where one class stands for several operations.
+         */
+        default String kind() {
+            return getClass().getName();
         }
     }
 
@@ -82,6 +92,21 @@ public final class SequenceProperty<S extends AutoCloseable> {
      *         sequence's failure as its cause, if a sequence fails
      */
     public Outcome check(long seed, long minActions, int maxLength) {
+        return check(seed, minActions, maxLength, "");
+    }
+
+    /**
+     * As {@link #check(long, long, int)}, for a caller whose {@code minActions} and {@code maxLength}
+     * come from settings: the failure's replay line names them after the seed, so copying the line
+     * generates the same sequences again.
+     *
+     * @param replaySettings the settings that give {@code minActions} and {@code maxLength} their values,
+     *        as {@code -Dname=value} separated by spaces; empty if they are fixed in code
+     * @return the figures of a run in which every sequence held
+     * @throws AssertionError naming the seed, the replay settings and the shrunk failing sequence, with
+     *         the shrunk sequence's failure as its cause, if a sequence fails
+     */
+    public Outcome check(long seed, long minActions, int maxLength, String replaySettings) {
         long actions = 0;
         int i = 0;
         for (; actions < minActions; i++) {
@@ -93,25 +118,35 @@ public final class SequenceProperty<S extends AutoCloseable> {
             }
             Failure failure = run(steps);
             if (failure != null) {
-                throw report(seed, i, steps.size(), shrink(steps, failure));
+                throw report(seed, replaySettings, i, steps.size(), shrink(steps, failure));
             }
             actions += length;
         }
         return new Outcome(seed, i, actions);
     }
 
-    /** A failed run: the steps up to and including the failing one, and what it threw. */
-    private record Failure(List<?> steps, Throwable error) {
+    /**
+     * A failed run: the steps up to and including the failing one, what it threw, and where: the
+     * failing step's kind, or the opening or closing of the state.
+     */
+    private record Failure(List<?> steps, Throwable error, String where) {
+
+        /** Whether this is the failure {@code first} is: the same exception class, thrown at the same kind of place. */
+        boolean sameAs(Failure first) {
+            return error.getClass() == first.error.getClass() && where.equals(first.where);
+        }
     }
 
     private Failure run(List<Step<S>> steps) {
         int done = 0;
         Throwable error = null;
+        String where = "opening the state";
         S state = null;
         try {
             state = open.get();
             for (Step<S> step : steps) {
                 done++;
+                where = step.kind();
                 step.run(state);
             }
         } catch (Throwable t) {
@@ -126,12 +161,16 @@ public final class SequenceProperty<S extends AutoCloseable> {
                 } catch (Throwable t) {
                     if (error == null) {
                         error = t;
+                        where = "closing the state";
                         done = steps.size();
+                    } else if (error != t) {
+                        error.addSuppressed(t);
                     }
                 }
             }
         }
-        return error == null ? null : new Failure(new ArrayList<>(steps.subList(0, Math.max(done, 0))), error);
+        return error == null ? null
+                : new Failure(new ArrayList<>(steps.subList(0, Math.max(done, 0))), error, where);
     }
 
     @SuppressWarnings("unchecked")
@@ -139,7 +178,6 @@ public final class SequenceProperty<S extends AutoCloseable> {
         Failure best = first;
         long deadline = System.nanoTime() + maxShrinkNanos;
         int[] runs = {0};
-        Class<?> kind = first.error().getClass();
         // Remove chunks, halving their size when no chunk of this size can go.
         int chunk = Math.max(1, best.steps().size() / 2);
         while (chunk >= 1 && budgetLeft(runs, deadline)) {
@@ -148,7 +186,7 @@ public final class SequenceProperty<S extends AutoCloseable> {
                 List<Step<S>> steps = (List<Step<S>>) best.steps();
                 List<Step<S>> candidate = new ArrayList<>(steps.subList(0, start));
                 candidate.addAll(steps.subList(Math.min(steps.size(), start + chunk), steps.size()));
-                Failure f = candidate.isEmpty() ? null : attempt(candidate, kind, runs);
+                Failure f = candidate.isEmpty() ? null : attempt(candidate, first, runs);
                 if (f != null) {
                     best = f;
                     removed = true;
@@ -169,7 +207,7 @@ public final class SequenceProperty<S extends AutoCloseable> {
                 for (Step<S> simpler : steps.get(i).simpler()) {
                     List<Step<S>> candidate = new ArrayList<>(steps);
                     candidate.set(i, simpler);
-                    Failure f = attempt(candidate, kind, runs);
+                    Failure f = attempt(candidate, first, runs);
                     if (f != null) {
                         best = f;
                         simplified = true;
@@ -185,16 +223,17 @@ public final class SequenceProperty<S extends AutoCloseable> {
         return runs[0] < maxShrinkRuns && System.nanoTime() < deadline;
     }
 
-    private Failure attempt(List<Step<S>> candidate, Class<?> kind, int[] runs) {
+    private Failure attempt(List<Step<S>> candidate, Failure first, int[] runs) {
         runs[0]++;
         Failure f = run(candidate);
-        return f != null && f.error().getClass() == kind ? f : null;
+        return f != null && f.sameAs(first) ? f : null;
     }
 
-    private AssertionError report(long seed, int index, int originalLength, Failure shrunk) {
+    private AssertionError report(long seed, String replaySettings, int index, int originalLength, Failure shrunk) {
         StringBuilder text = new StringBuilder();
         text.append(name).append(": sequence ").append(index + 1).append(" of the run with seed ").append(seed)
-                .append(" failed (replay with -Dlarder.tck.seed=").append(seed).append("); shrunk from ")
+                .append(" failed (replay with -Dlarder.tck.seed=").append(seed)
+                .append(replaySettings.isBlank() ? "" : " " + replaySettings.strip()).append("); shrunk from ")
                 .append(originalLength).append(" to ").append(shrunk.steps().size()).append(" actions:");
         int n = 1;
         for (Object step : shrunk.steps()) {

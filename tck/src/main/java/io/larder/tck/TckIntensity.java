@@ -15,7 +15,9 @@ import java.util.Locale;
  *       an engine author to run before trusting an engine with data.
  * </ul>
  *
- * Suites, the kit's and an engine's own, scale their counts with {@link #pick} or {@link #scale}.
+ * Suites, the kit's and an engine's own, scale their counts with {@link #pick} or {@link #scale} on
+ * {@link TckSuite#tckIntensity()}, never on {@link #current()} directly, so a test class that pins
+ * an intensity by overriding {@code tckIntensity()} is obeyed.
  */
 public enum TckIntensity {
     /** A smoke run. */
@@ -44,6 +46,11 @@ public enum TckIntensity {
             throw new IllegalArgumentException("-D" + PROPERTY + "=" + value
                     + " names no intensity; use quick, standard or soak", e);
         }
+    }
+
+    /** {@return the setting that selects this intensity, as {@code -Dlarder.tck.intensity=quick}, for replay lines} */
+    public String setting() {
+        return "-D" + PROPERTY + "=" + name().toLowerCase(Locale.ROOT);
     }
 
     /** The one of three figures that belongs to this intensity. */

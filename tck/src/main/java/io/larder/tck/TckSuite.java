@@ -45,8 +45,8 @@ public interface TckSuite {
     }
 
     /**
-     * The seed of every random choice the suites make: {@code -Dlarder.tck.seed=N} replays the run a
-     * failure names; a fresh one otherwise.
+     * The seed of every random choice the suites make: {@code -Dlarder.tck.seed=N}, with the other
+     * settings a failure's replay line names, replays the run that failed; a fresh one otherwise.
      */
     default long tckSeed() {
         String fixed = System.getProperty("larder.tck.seed");

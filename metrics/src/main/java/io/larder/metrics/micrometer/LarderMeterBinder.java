@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -48,17 +49,30 @@ import java.util.function.ToDoubleFunction;
  *       <td>{@link MeteredEngine} only</td></tr>
  * </table>
  *
- * <p>Latencies are since the wrapper was made, not per scrape interval. A scrape after the engine
- * closed reads the engine's last figures; should an engine's {@code stats()} throw
- * {@link EngineClosedException} nonetheless, the binder reports the last figures it read.
+ * <p>One scrape calls the engine's {@code stats()} once: every meter reads one snapshot, taken by the
+ * first meter read and reused for {@value #SNAPSHOT_MILLIS} ms, far less than any scrape interval,
+ * so the figures of one scrape agree with each other. Latencies are since the wrapper was made, not
+ * per scrape interval. A scrape after the engine closed reads the engine's last figures; should an
+ * engine's {@code stats()} throw {@link EngineClosedException} nonetheless, the binder reports the
+ * last figures it read.
+ *
+ * <p>The meters' functions hold this binder, and so the engine: a registry keeps a closed engine
+ * reachable until its meters are removed from it.
  */
 public final class LarderMeterBinder implements MeterBinder {
+
+    /** How long one reading of the engine's figures serves the meters, in milliseconds. */
+    public static final long SNAPSHOT_MILLIS = 100;
+    static final long SNAPSHOT_NANOS = TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_MILLIS);
 
     private static final EngineStats NONE = new EngineStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
     private final StorageEngine engine;
     private final Tags tags;
-    private volatile EngineStats last = NONE;
+    private final LongSupplier nanoTime;
+    private EngineStats snapshot = NONE;
+    private long snapshotAt;
+    private boolean snapshotTaken;
 
     /**
      * A binder for one engine.
@@ -68,8 +82,14 @@ public final class LarderMeterBinder implements MeterBinder {
      * @throws NullPointerException if an argument is null
      */
     public LarderMeterBinder(StorageEngine engine, Iterable<Tag> tags) {
+        this(engine, tags, System::nanoTime);
+    }
+
+    /** As the public constructor, reading the time for the snapshot's age from {@code nanoTime}. */
+    LarderMeterBinder(StorageEngine engine, Iterable<Tag> tags, LongSupplier nanoTime) {
         this.engine = Objects.requireNonNull(engine, "engine must not be null");
         this.tags = Tags.of(Objects.requireNonNull(tags, "tags must not be null")).and("engine", engine.name());
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime must not be null");
     }
 
     @Override
@@ -85,7 +105,8 @@ public final class LarderMeterBinder implements MeterBinder {
         counter(registry, "larder.removals", Tags.of("cause", "eviction"), EngineStats::evictions);
         counter(registry, "larder.removals", Tags.of("cause", "expiration"), EngineStats::expirations);
         counter(registry, "larder.background.failures", Tags.empty(), EngineStats::backgroundFailures);
-        for (String figure : stats().engineSpecific().keySet()) {
+        // Straight from the engine, not the snapshot: the first scrape must not see figures from now.
+        for (String figure : engine.stats().engineSpecific().keySet()) {
             Gauge.builder("larder.engine.figure", engine,
                             e -> stats().engineSpecific().getOrDefault(figure, 0L).doubleValue())
                     .tags(tags).tag("figure", figure)
@@ -113,7 +134,8 @@ public final class LarderMeterBinder implements MeterBinder {
     }
 
     private void gauge(MeterRegistry registry, String name, String unit, ToDoubleFunction<EngineStats> figure) {
-        // The meters hold the engine weakly, as Micrometer does; the lambda holds this binder.
+        // Micrometer holds the engine weakly, but the function holds this binder, which holds the
+        // engine: the meter keeps it reachable, and the gauge never turns NaN while registered.
         Gauge.builder(name, engine, e -> figure.applyAsDouble(stats())).tags(tags).baseUnit(unit)
                 .register(registry);
     }
@@ -123,16 +145,23 @@ public final class LarderMeterBinder implements MeterBinder {
                 .register(registry);
     }
 
-    /** The engine's figures now, or the last ones read if it cannot give them. */
-    private EngineStats stats() {
+    /**
+     * The engine's figures as of at most {@link #SNAPSHOT_MILLIS} ago, so one scrape of a dozen
+     * meters asks the engine once; or the last ones read if it cannot give them.
+     */
+    private synchronized EngineStats stats() {
+        long now = nanoTime.getAsLong();
+        if (snapshotTaken && now - snapshotAt < SNAPSHOT_NANOS) {
+            return snapshot;
+        }
         try {
-            EngineStats now = engine.stats();
-            last = now;
-            return now;
+            snapshot = engine.stats();
         } catch (EngineClosedException e) {
             // Engines return their last figures after close; one that still throws should not make
             // every scrape after shutdown fail. Other failures reach Micrometer, which reports them.
-            return last;
         }
+        snapshotAt = now;
+        snapshotTaken = true;
+        return snapshot;
     }
 }

@@ -3,15 +3,24 @@ package io.larder.metrics.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.larder.metrics.MeteredEngine;
+import io.larder.spi.Capability;
 import io.larder.spi.ComputeAction;
+import io.larder.spi.ComputeFunction;
+import io.larder.spi.EngineStats;
+import io.larder.spi.Entry;
+import io.larder.spi.EntryReader;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
+import io.larder.spi.Variant;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LarderMeterBinderTest {
@@ -95,5 +104,90 @@ class LarderMeterBinderTest {
         }
         assertThat(registry.get("larder.gets").tag("result", "miss").functionCounter().count()).isEqualTo(1);
         assertThat(registry.get("larder.capacity").gauge().value()).isEqualTo(1024 * 1024);
+    }
+
+    /** A heap engine that counts its {@code stats()} calls. */
+    static final class CountingStats implements StorageEngine {
+        final StorageEngine delegate = Larder.open("heap:?capacity=1m&maxValueSize=64k");
+        final AtomicInteger statsCalls = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return delegate.capabilities();
+        }
+
+        @Override
+        public long maxValueSize() {
+            return delegate.maxValueSize();
+        }
+
+        @Override
+        public <R> R read(Key key, EntryReader<R> reader) {
+            return delegate.read(key, reader);
+        }
+
+        @Override
+        public Entry compute(Key key, ComputeFunction function) {
+            return delegate.compute(key, function);
+        }
+
+        @Override
+        public int invalidate(byte[] primary) {
+            return delegate.invalidate(primary);
+        }
+
+        @Override
+        public List<Variant> variants(byte[] primary) {
+            return delegate.variants(primary);
+        }
+
+        @Override
+        public void clear() {
+            delegate.clear();
+        }
+
+        @Override
+        public EngineStats stats() {
+            statsCalls.incrementAndGet();
+            return delegate.stats();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    private static void scrape(SimpleMeterRegistry registry) {
+        for (Meter meter : registry.getMeters()) {
+            meter.measure().forEach(measurement -> assertThat(measurement.getValue()).isNotNaN());
+        }
+    }
+
+    @Test
+    void oneScrapeReadsTheEngineFiguresOnce() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long[] now = {1_000_000_000L};
+        try (CountingStats engine = new CountingStats()) {
+            new LarderMeterBinder(engine, PAGES, () -> now[0]).bindTo(registry);
+            engine.get(Key.of("/absent"));
+            engine.statsCalls.set(0);
+
+            scrape(registry);
+            assertThat(engine.statsCalls.get()).as("stats() calls in one scrape of %d meters",
+                    registry.getMeters().size()).isEqualTo(1);
+
+            // The next scrape, a moment later, reads fresh figures.
+            engine.get(Key.of("/absent"));
+            now[0] += LarderMeterBinder.SNAPSHOT_NANOS;
+            scrape(registry);
+            assertThat(engine.statsCalls.get()).isEqualTo(2);
+            assertThat(registry.get("larder.gets").tag("result", "miss").functionCounter().count()).isEqualTo(2);
+        }
     }
 }

@@ -66,21 +66,40 @@ public final class BackgroundTask implements AutoCloseable {
     }
 
     private void loop() {
-        while (!stopping) {
-            LockSupport.parkNanos(this, periodNanos);
-            if (stopping) {
-                return;
-            }
+        while (pauseOnePeriod()) {
             try {
                 work.run();
             } catch (Throwable t) {
                 failed(t);
                 if (t instanceof VirtualMachineError) {
                     // Out of memory or similar: give the JVM a moment rather than spinning on it.
-                    LockSupport.parkNanos(this, periodNanos);
+                    if (!pauseOnePeriod()) {
+                        return;
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Waits one full period, or less if the task is stopping. Parks until a deadline rather than once,
+     * because a park returns early on a spurious wakeup, and at once, again and again, while the
+     * thread's interrupt flag is set; the flag is cleared because nothing here answers it (only
+     * {@link #close()} stops the task).
+     *
+     * @return false if the task is stopping
+     */
+    private boolean pauseOnePeriod() {
+        long deadline = System.nanoTime() + periodNanos;
+        while (!stopping) {
+            Thread.interrupted();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return false;
     }
 
     private void failed(Throwable t) {
