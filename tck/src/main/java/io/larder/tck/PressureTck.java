@@ -55,6 +55,26 @@ public interface PressureTck extends TckSuite {
     /** How long a read of a live entry may take before the engine counts as one whose reads wait for writes. */
     long LIVE_READ_WAIT_SECONDS = 5;
 
+    /** {@return writes in the pressure check at this kit's intensity: {@link #PRESSURE_WRITES} at standard} */
+    default int tckPressureWrites() {
+        return tckIntensity().pick(PRESSURE_WRITES / 10, PRESSURE_WRITES, PRESSURE_WRITES * 20);
+    }
+
+    /** {@return the pressure check's time bound at this kit's intensity: {@link #PRESSURE_MILLIS} at standard} */
+    default long tckPressureMillis() {
+        return tckIntensity().pick(PRESSURE_MILLIS / 4, PRESSURE_MILLIS, PRESSURE_MILLIS * 15);
+    }
+
+    /** {@return writes in the monotonic-read check at this kit's intensity: {@link #MONOTONIC_WRITES} at standard} */
+    default int tckMonotonicWrites() {
+        return tckIntensity().pick(MONOTONIC_WRITES / 10, MONOTONIC_WRITES, MONOTONIC_WRITES * 10);
+    }
+
+    /** {@return the monotonic-read check's time bound at this kit's intensity: {@link #MONOTONIC_MILLIS} at standard} */
+    default long tckMonotonicMillis() {
+        return tckIntensity().pick(MONOTONIC_MILLIS / 5, MONOTONIC_MILLIS, MONOTONIC_MILLIS * 12);
+    }
+
     private EngineUnderTest openPressured(long capacity, long maxValueSize) {
         return EngineUnderTest.open(factory(), capacity, maxValueSize, tckSweepInterval());
     }
@@ -69,12 +89,12 @@ public interface PressureTck extends TckSuite {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicBoolean pinned = new AtomicBoolean();
             AtomicInteger writesWhilePinned = new AtomicInteger();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRESSURE_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tckPressureMillis());
             ExecutorService pool = Executors.newFixedThreadPool(PRESSURE_READERS + 2);
             try {
                 Future<?> writer = pool.submit(() -> {
                     SplittableRandom random = new SplittableRandom(8);
-                    for (int i = 0; i < PRESSURE_WRITES && !stop.get() && System.nanoTime() < deadline; i++) {
+                    for (int i = 0; i < tckPressureWrites() && !stop.get() && System.nanoTime() < deadline; i++) {
                         boolean whilePinned = pinned.get();
                         // Mostly small values, now and then a large one: large values need runs of
                         // free space, which is where a store that misjudges its room runs out.
@@ -132,7 +152,7 @@ public interface PressureTck extends TckSuite {
                     }
                     return null;
                 });
-                writer.get(PRESSURE_MILLIS + 60_000, TimeUnit.MILLISECONDS);
+                writer.get(tckPressureMillis() + 60_000, TimeUnit.MILLISECONDS);
                 stop.set(true);
                 pinner.get(60, TimeUnit.SECONDS);
             } finally {
@@ -198,7 +218,7 @@ public interface PressureTck extends TckSuite {
             AtomicBoolean stop = new AtomicBoolean();
             List<String> regressions = new CopyOnWriteArrayList<>();
             AtomicLong reads = new AtomicLong();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MONOTONIC_MILLIS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tckMonotonicMillis());
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<?>> readers = new java.util.ArrayList<>();
@@ -219,7 +239,7 @@ public interface PressureTck extends TckSuite {
                     }));
                 }
                 Future<?> writer = pool.submit(() -> {
-                    for (int i = 0; i < MONOTONIC_WRITES && System.nanoTime() < deadline; i++) {
+                    for (int i = 0; i < tckMonotonicWrites() && System.nanoTime() < deadline; i++) {
                         Entry current = e.get(key);
                         Outcome o = e.compareAndSet(key, current.version(), TckValues.pattern(16, i),
                                 Expiry.never(), 0);
@@ -227,7 +247,7 @@ public interface PressureTck extends TckSuite {
                     }
                     return null;
                 });
-                writer.get(MONOTONIC_MILLIS + 60_000, TimeUnit.MILLISECONDS);
+                writer.get(tckMonotonicMillis() + 60_000, TimeUnit.MILLISECONDS);
                 stop.set(true);
                 for (Future<?> reader : readers) {
                     reader.get(60, TimeUnit.SECONDS);
