@@ -4,6 +4,7 @@ import io.larder.spi.Key;
 import java.nio.ByteBuffer;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
 
 /**
  * Per-thread buffers, so the hot paths allocate nothing. Shared by every engine in the JVM and
@@ -32,6 +33,8 @@ final class Scratch {
     /** Length of the entry last {@link #prepare prepared}. */
     int preparedLength;
     private byte[] inArray = new byte[4096];
+    /** A stored entry's bytes, kept while a write replaces it (see {@link #keep}). */
+    private byte[] keptArray = new byte[0];
     private final View view = new View();
     private final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
     /**
@@ -91,6 +94,23 @@ final class Scratch {
         preparedLength = storedLength;
         EntryCodec.prepare(store, array, value, flags, expiresAt, now, access);
         return store;
+    }
+
+    /**
+     * A copy of the stored value {@code v} (header included), in this thread's buffer or, when too
+     * large to keep per thread, a one-off array; its first {@code v.size()} bytes are the copy.
+     */
+    byte[] keep(Data<byte[]> v) {
+        int size = (int) v.size();
+        byte[] array = keptArray;
+        if (size > array.length) {
+            array = new byte[size <= CACHED_LIMIT ? Math.min(CACHED_LIMIT, Math.max(size, 2 * array.length)) : size];
+            if (size <= CACHED_LIMIT) {
+                keptArray = array;
+            }
+        }
+        v.bytes().read(v.offset(), array, 0, size);
+        return array;
     }
 
     /** A view of the stored value, copied once into this thread's buffer. */
