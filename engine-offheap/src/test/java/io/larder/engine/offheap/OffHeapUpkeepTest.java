@@ -1,6 +1,7 @@
 package io.larder.engine.offheap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.larder.spi.Clock;
 import io.larder.spi.EngineConfig;
@@ -132,6 +133,25 @@ class OffHeapUpkeepTest {
             engine.close();
             clock.advanceMillis(1);
         }
+    }
+
+    /**
+     * An open that fails (here: a clock before 1970, which versions cannot be seeded from) throws
+     * and leaves nothing behind: Chronicle's off-heap memory, which it counts, is back where it was.
+     */
+    @Test
+    void aFailedOpenThrowsAndLeaksNoOffHeapMemory() {
+        Clock beforeTheEpoch = () -> -1L;
+        net.openhft.chronicle.core.Memory memory = net.openhft.chronicle.core.OS.memory();
+        // One open and close first, so Chronicle's own once-per-JVM allocations are not counted.
+        open("capacity=16m&maxValueSize=4k&sweepInterval=1h", clock).close();
+        long before = memory.nativeMemoryUsed();
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> open("capacity=16m&maxValueSize=4k&sweepInterval=1h", beforeTheEpoch))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("the clock reads -1");
+        }
+        assertThat(memory.nativeMemoryUsed() - before).as("off-heap bytes left behind by 20 failed opens")
+                .isLessThan(1L << 20);
     }
 
     @Test
