@@ -1,6 +1,7 @@
 package io.larder.engine.offheap;
 
 import io.larder.spi.Key;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -16,16 +17,24 @@ final class Scratch {
     /** Keys up to this long get a reusable exact-length array per thread; longer ones a copy. */
     private static final int EXACT_KEY_LIMIT = 512;
     private static final int SLOTS = 64;
-    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::create);
     /**
-     * A front for {@link #PER_THREAD}, by thread id: a thread finds its own scratch here with two
+     * A front for {@link #PER_THREAD}, by thread id: a thread finds its own scratch here with a few
      * plain reads, while a {@code ThreadLocal} lookup in a thread with many thread-locals (Chronicle
      * keeps several) often probes. A slot shared by two threads just falls back to the thread-local.
+     * Held weakly: only the thread-local keeps a scratch, and its buffers (three of up to {@value
+     * #CACHED_LIMIT} bytes), reachable, so they go when their thread ends, not when its slot is reused.
      */
-    private static final Scratch[] FRONT = new Scratch[SLOTS];
+    @SuppressWarnings("unchecked")
+    private static final WeakReference<Scratch>[] FRONT = new WeakReference[SLOTS];
 
-    /** The thread this belongs to; final, so a racy read of {@link #FRONT} sees it set. */
+    /**
+     * The thread this belongs to. A racy read of {@link #FRONT} sees it set or null; only the owner
+     * itself can see its own thread here, so no thread takes another's scratch.
+     */
     final Thread owner = Thread.currentThread();
+    /** This scratch's entry in {@link #FRONT}, made once; read by the owner only. */
+    private WeakReference<Scratch> front;
     /** Keys met while iterating a segment, apart from the key being written. */
     final byte[] otherKey = new byte[Key.MAX_ENCODED_BYTES];
     private byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
@@ -47,14 +56,21 @@ final class Scratch {
     private Scratch() {
     }
 
+    private static Scratch create() {
+        Scratch s = new Scratch();
+        s.front = new WeakReference<>(s);
+        return s;
+    }
+
     @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
     static Scratch get() {
         Thread thread = Thread.currentThread();
         int slot = (int) thread.getId() & (SLOTS - 1);
-        Scratch s = FRONT[slot];
+        WeakReference<Scratch> ref = FRONT[slot];
+        Scratch s = ref == null ? null : ref.get();
         if (s == null || s.owner != thread) {
             s = PER_THREAD.get();
-            FRONT[slot] = s;
+            FRONT[slot] = s.front;
         }
         return s;
     }
