@@ -25,8 +25,7 @@ final class Scratch {
      * Held weakly: only the thread-local keeps a scratch, and its buffers (three of up to {@value
      * #CACHED_LIMIT} bytes), reachable, so they go when their thread ends, not when its slot is reused.
      */
-    @SuppressWarnings("unchecked")
-    private static final WeakReference<Scratch>[] FRONT = new WeakReference[SLOTS];
+    private static final Front[] FRONT = new Front[SLOTS];
 
     /**
      * The thread this belongs to. A racy read of {@link #FRONT} sees it set or null; only the owner
@@ -34,7 +33,7 @@ final class Scratch {
      */
     final Thread owner = Thread.currentThread();
     /** This scratch's entry in {@link #FRONT}, made once; read by the owner only. */
-    private WeakReference<Scratch> front;
+    private Front front;
     /** Keys met while iterating a segment, apart from the key being written. */
     final byte[] otherKey = new byte[Key.MAX_ENCODED_BYTES];
     private byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
@@ -58,7 +57,7 @@ final class Scratch {
 
     private static Scratch create() {
         Scratch s = new Scratch();
-        s.front = new WeakReference<>(s);
+        s.front = new Front(s);
         return s;
     }
 
@@ -66,7 +65,7 @@ final class Scratch {
     static Scratch get() {
         Thread thread = Thread.currentThread();
         int slot = (int) thread.getId() & (SLOTS - 1);
-        WeakReference<Scratch> ref = FRONT[slot];
+        Front ref = FRONT[slot];
         Scratch s = ref == null ? null : ref.get();
         if (s == null || s.owner != thread) {
             s = PER_THREAD.get();
@@ -136,5 +135,12 @@ final class Scratch {
             inArray = used;
         }
         return view;
+    }
+
+    /** A weak reference to a scratch, of a type that can be an array's element without a raw type. */
+    private static final class Front extends WeakReference<Scratch> {
+        Front(Scratch s) {
+            super(s);
+        }
     }
 }
