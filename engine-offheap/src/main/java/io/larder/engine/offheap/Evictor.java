@@ -36,7 +36,10 @@ final class Evictor {
     void evict(int segment, long needChunks, Scratch s, byte[] protectedKey) {
         long now = clock.millis();
         try (MapSegmentContext<byte[], byte[], ?> c = store.map.segmentContext(segment)) {
-            // Read under the segment's lock: no write to this segment can move these now.
+            // A segment context takes no lock until it iterates, then holds the update lock until it
+            // closes. Taken here (the iteration stops at once) so the targets below are read under it:
+            // no write to this segment can move the figures while they are computed and met.
+            c.forEachSegmentEntryWhile(e -> false);
             long targetChunks = Math.min(store.chunks(segment), sizing.budgetChunks()) - needChunks
                     - sizing.budgetChunks() / BATCH_DIVISOR;
             long targetEntries = sizing.maxEntriesPerSegment() - 1 - sizing.maxEntriesPerSegment() / BATCH_DIVISOR;

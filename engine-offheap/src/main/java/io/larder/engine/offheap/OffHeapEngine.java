@@ -80,8 +80,11 @@ public final class OffHeapEngine implements StorageEngine {
         this.sizing = sizing;
         this.gate = new Gate(name);
         this.reads = new ReadPath(clock, counters);
+        // Before the map exists: a clock the versions cannot be seeded from leaves nothing to undo.
+        long versionFloor = Versions.floor(clock, 0);
+        ChronicleMap<byte[], byte[]> created;
         try {
-            this.map = ChronicleMapBuilder.of(byte[].class, byte[].class)
+            created = ChronicleMapBuilder.of(byte[].class, byte[].class)
                     .name("larder-" + name)
                     .actualSegments(sizing.segments())
                     .actualChunkSize(sizing.chunkSize())
@@ -95,16 +98,41 @@ public final class OffHeapEngine implements StorageEngine {
             throw new LarderException("cannot create the Chronicle map for engine '" + name + "' (" + sizing + "): "
                     + e, e);
         }
-        reads.attach(map);
-        JvmFlags.tidyAfterOpen();
-        long resolution = Math.min(MAX_EXPIRY_RESOLUTION_MILLIS, sweepInterval.toMillis());
-        this.store = new Store(map, sizing, counters, Versions.floor(clock, 0), resolution);
-        this.writes = new WritePath(store, new Evictor(store, clock), clock);
-        this.sweeper = new Sweeper(store, clock);
-        this.sweeperTask = BackgroundTask.start("larder-" + name + "-sweeper", sweepInterval, this::sweepInBackground,
-                LOG);
-        LOG.log(Level.DEBUG, () -> "opened offheap engine '" + name + "': " + sizing + ", sweepInterval "
-                + sweepInterval + ", off-heap reserved " + map.offHeapMemoryUsed() + " bytes");
+        this.map = created;
+        BackgroundTask task = null;
+        try {
+            reads.attach(map);
+            JvmFlags.tidyAfterOpen();
+            long resolution = Math.min(MAX_EXPIRY_RESOLUTION_MILLIS, sweepInterval.toMillis());
+            this.store = new Store(map, sizing, counters, versionFloor, resolution);
+            this.writes = new WritePath(store, new Evictor(store, clock), clock);
+            this.sweeper = new Sweeper(store, clock);
+            task = BackgroundTask.start("larder-" + name + "-sweeper", sweepInterval, this::sweepInBackground, LOG);
+            LOG.log(Level.DEBUG, () -> "opened offheap engine '" + name + "': " + sizing + ", sweepInterval "
+                    + sweepInterval + ", off-heap reserved " + map.offHeapMemoryUsed() + " bytes");
+        } catch (RuntimeException | Error e) {
+            // No engine to close comes out of a failed open: free what it had taken here.
+            undoOpen(task, e);
+            throw e;
+        }
+        this.sweeperTask = task;
+    }
+
+    /** Stops the sweeper, if it started, and frees the map, keeping their failures with {@code cause}. */
+    private void undoOpen(BackgroundTask task, Throwable cause) {
+        try {
+            if (task != null) {
+                task.close();
+            }
+        } catch (RuntimeException | Error e) {
+            cause.addSuppressed(e);
+        } finally {
+            try {
+                map.close();
+            } catch (RuntimeException | Error e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     @Override

@@ -77,7 +77,7 @@ final class ReadPath {
      */
     private final class HitReader implements SizedReader<byte[]> {
         @Override
-        public byte[] read(Bytes in, long size, byte[] using) {
+        public byte[] read(Bytes<?> in, long size, byte[] using) {
             Scratch s = Scratch.get();
             long offset = in.readPosition();
             // The Bytes checks every access against its limits; its store (the tier's native memory,

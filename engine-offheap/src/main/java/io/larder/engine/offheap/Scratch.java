@@ -1,9 +1,11 @@
 package io.larder.engine.offheap;
 
 import io.larder.spi.Key;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
 
 /**
  * Per-thread buffers, so the hot paths allocate nothing. Shared by every engine in the JVM and
@@ -15,16 +17,23 @@ final class Scratch {
     /** Keys up to this long get a reusable exact-length array per thread; longer ones a copy. */
     private static final int EXACT_KEY_LIMIT = 512;
     private static final int SLOTS = 64;
-    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::create);
     /**
-     * A front for {@link #PER_THREAD}, by thread id: a thread finds its own scratch here with two
+     * A front for {@link #PER_THREAD}, by thread id: a thread finds its own scratch here with a few
      * plain reads, while a {@code ThreadLocal} lookup in a thread with many thread-locals (Chronicle
      * keeps several) often probes. A slot shared by two threads just falls back to the thread-local.
+     * Held weakly: only the thread-local keeps a scratch, and its buffers (three of up to {@value
+     * #CACHED_LIMIT} bytes), reachable, so they go when their thread ends, not when its slot is reused.
      */
-    private static final Scratch[] FRONT = new Scratch[SLOTS];
+    private static final Front[] FRONT = new Front[SLOTS];
 
-    /** The thread this belongs to; final, so a racy read of {@link #FRONT} sees it set. */
+    /**
+     * The thread this belongs to. A racy read of {@link #FRONT} sees it set or null; only the owner
+     * itself can see its own thread here, so no thread takes another's scratch.
+     */
     final Thread owner = Thread.currentThread();
+    /** This scratch's entry in {@link #FRONT}, made once; read by the owner only. */
+    private Front front;
     /** Keys met while iterating a segment, apart from the key being written. */
     final byte[] otherKey = new byte[Key.MAX_ENCODED_BYTES];
     private byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
@@ -32,6 +41,8 @@ final class Scratch {
     /** Length of the entry last {@link #prepare prepared}. */
     int preparedLength;
     private byte[] inArray = new byte[4096];
+    /** A stored entry's bytes, kept while a write replaces it (see {@link #keep}). */
+    private byte[] keptArray = new byte[0];
     private final View view = new View();
     private final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
     /**
@@ -44,14 +55,21 @@ final class Scratch {
     private Scratch() {
     }
 
+    private static Scratch create() {
+        Scratch s = new Scratch();
+        s.front = new Front(s);
+        return s;
+    }
+
     @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
     static Scratch get() {
         Thread thread = Thread.currentThread();
         int slot = (int) thread.getId() & (SLOTS - 1);
-        Scratch s = FRONT[slot];
+        Front ref = FRONT[slot];
+        Scratch s = ref == null ? null : ref.get();
         if (s == null || s.owner != thread) {
             s = PER_THREAD.get();
-            FRONT[slot] = s;
+            FRONT[slot] = s.front;
         }
         return s;
     }
@@ -93,6 +111,23 @@ final class Scratch {
         return store;
     }
 
+    /**
+     * A copy of the stored value {@code v} (header included), in this thread's buffer or, when too
+     * large to keep per thread, a one-off array; its first {@code v.size()} bytes are the copy.
+     */
+    byte[] keep(Data<byte[]> v) {
+        int size = (int) v.size();
+        byte[] array = keptArray;
+        if (size > array.length) {
+            array = new byte[size <= CACHED_LIMIT ? Math.min(CACHED_LIMIT, Math.max(size, 2 * array.length)) : size];
+            if (size <= CACHED_LIMIT) {
+                keptArray = array;
+            }
+        }
+        v.bytes().read(v.offset(), array, 0, size);
+        return array;
+    }
+
     /** A view of the stored value, copied once into this thread's buffer. */
     View view(RandomDataInput in, long offset, long storedLength) {
         byte[] used = EntryCodec.fill(view, inArray, in, offset, storedLength);
@@ -100,5 +135,12 @@ final class Scratch {
             inArray = used;
         }
         return view;
+    }
+
+    /** A weak reference to a scratch, of a type that can be an array's element without a raw type. */
+    private static final class Front extends WeakReference<Scratch> {
+        Front(Scratch s) {
+            super(s);
+        }
     }
 }

@@ -76,12 +76,14 @@ final class Store {
      * Stores the entry prepared in {@code prepared} under {@code key}, replacing {@code e} if there is
      * one, with a new version. A value no longer than the old one replaces it in place; a longer
      * one is removed and inserted afresh, because a Chronicle relocation that cannot find room frees
-     * the old chunks before it fails, while a failed insert changes nothing. The key stays in the
-     * variant index throughout, so {@code invalidate} never misses it.
+     * the old chunks before it fails, while a failed insert changes nothing. If that insert finds no
+     * room, the old entry, copied into {@code s} first, goes back where it was (its chunks were just
+     * freed), so the key the caller is writing is never lost for room. The key stays in the variant
+     * index throughout, so {@code invalidate} never misses it.
      *
-     * @throws SegmentFullException if Chronicle found no contiguous room; the old entry is gone then
+     * @throws SegmentFullException if Chronicle found no contiguous room; the store is as it was then
      */
-    long write(ExternalMapQueryContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, int segment,
+    long write(ExternalMapQueryContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, int segment, Scratch s,
             BytesStore<?, ?> prepared, long preparedLength, byte[] key, int prefixLength, long expiresAt, long now) {
         int keyLength = key.length;
         boolean variant = keyLength > prefixLength;
@@ -102,11 +104,21 @@ final class Store {
                 wrote(oldExpiresAt, now);
                 return version;
             }
+            byte[] old = s.keep(e.value());
             e.doRemove();
-            segmentChunks.addAndGet(segment, -oldChunks);
-            segmentEntries.decrementAndGet(segment);
-            expiries.remove(segment, key, keyLength, oldExpiresAt);
-        } else if (variant) {
+            try {
+                c.absentEntry().doInsert(data);
+            } catch (IllegalStateException full) {
+                // Fragmentation beat the headroom. The old entry's chunks are free again: it fits back.
+                restoreOrDrop(c, old, oldSize, segment, key, prefixLength, oldChunks, oldExpiresAt, now);
+                throw new SegmentFullException(full);
+            }
+            segmentChunks.addAndGet(segment, newChunks - oldChunks);
+            expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
+            wrote(oldExpiresAt, now);
+            return version;
+        }
+        if (variant) {
             // Indexed before it is inserted: the index may hold a key briefly absent, never miss one.
             variants.add(key, keyLength, prefixLength);
         }
@@ -116,17 +128,33 @@ final class Store {
             if (variant) {
                 variants.remove(key, keyLength, prefixLength);
             }
-            if (e != null) {
-                // Fragmentation beat the headroom: the old entry is gone, for room.
-                counters.removed(Expiry.isLive(oldExpiresAt, now) ? Cause.EVICTION : Cause.EXPIRATION);
-            }
             throw new SegmentFullException(full);
         }
         segmentChunks.addAndGet(segment, newChunks);
         segmentEntries.incrementAndGet(segment);
         expiries.add(segment, key, keyLength, expiresAt);
-        wrote(e == null ? 0 : oldExpiresAt, now);
+        wrote(0, now);
         return version;
+    }
+
+    /**
+     * Puts a removed entry back, bytes as they were (version included), under the lock that
+     * removed it; the accounting never saw it go. Should Chronicle refuse even that, the entry is
+     * accounted gone, as an eviction, so the store's figures stay true.
+     */
+    private void restoreOrDrop(ExternalMapQueryContext<byte[], byte[], ?> c, byte[] old, long oldSize, int segment,
+            byte[] key, int prefixLength, long oldChunks, long oldExpiresAt, long now) {
+        try {
+            c.absentEntry().doInsert(c.wrapValueBytesAsData(BytesStore.wrap(old), 0, oldSize));
+        } catch (IllegalStateException stillFull) {
+            segmentChunks.addAndGet(segment, -oldChunks);
+            segmentEntries.decrementAndGet(segment);
+            expiries.remove(segment, key, key.length, oldExpiresAt);
+            if (key.length > prefixLength) {
+                variants.remove(key, key.length, prefixLength);
+            }
+            counters.removed(Expiry.isLive(oldExpiresAt, now) ? Cause.EVICTION : Cause.EXPIRATION);
+        }
     }
 
     /** Counts a write, and the expiration of the entry it replaced if that one had expired. */

@@ -62,7 +62,7 @@ final class WritePath {
                 needChunks = store.roomNeeded(segment, e, keyLength, valueLength);
                 if (needChunks == 0) {
                     try {
-                        return store.write(c, e, segment, s.prepare(value, flags, expiresAt, now,
+                        return store.write(c, e, segment, s, s.prepare(value, flags, expiresAt, now,
                                 store.counters.tick()), s.preparedLength, k, prefixLength, expiresAt, now);
                     } catch (SegmentFullException full) {
                         needChunks = store.roomAfterFull(fullRetries++);
@@ -117,12 +117,12 @@ final class WritePath {
                         needChunks = store.roomNeeded(segment, e, keyLength, value.length);
                         if (needChunks == 0) {
                             try {
-                                long version = store.write(c, e, segment, s.prepare(ByteBuffer.wrap(value),
+                                long version = store.write(c, e, segment, s, s.prepare(ByteBuffer.wrap(value),
                                         action.flags(), storeExpiresAt, now, store.counters.tick()),
                                         s.preparedLength, k, prefixLength, storeExpiresAt, now);
                                 return new Entry(value.clone(), version, storeExpiresAt, action.flags(), now);
                             } catch (SegmentFullException full) {
-                                // The old entry, if any, is gone: the function sees that on the retry.
+                                // The old entry, if any, is still there: the function sees it again on the retry.
                                 needChunks = store.roomAfterFull(fullRetries++);
                             }
                         }

@@ -313,6 +313,53 @@ class OffHeapEngineTest {
         assertThat(stats.engineSpecific().get("indexedVariants")).isEqualTo(stats.entries());
     }
 
+    /**
+     * A write that grows a key's value in a full, fragmented segment: Chronicle may find no
+     * contiguous run for it, and the key must then keep its old value until room is made, never be
+     * dropped (the write would then see no entry and answer NOT_FOUND).
+     */
+    @Test
+    void growingAKeyUnderPressureNeverLosesIt() {
+        StorageEngine engine = open("capacity=1m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        Key grown = Key.of("/grown");
+        byte[] piece = new byte[1500];
+        int length = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long fullRetries = 0;
+        for (int round = 0; round < 400 && System.nanoTime() < deadline; round++) {
+            // Others of mixed sizes keep the segments full and fragmented.
+            for (int i = 0; i < 60; i++) {
+                int size = random.nextInt(3) == 0 ? 2000 + random.nextInt(14_000) : random.nextInt(600);
+                engine.set(Key.of("/other/" + random.nextInt(5_000)), new byte[size]);
+            }
+            if (length + piece.length > 32 * 1024) {
+                engine.set(grown, new byte[0]);
+                length = 0;
+            }
+            if (length == 0 && engine.get(grown) == null) {
+                engine.set(grown, new byte[0]);
+            }
+            Outcome appended = engine.append(grown, piece);
+            assertThat(appended.isStored()).as("append in round %d to a value of %d bytes: %s", round, length,
+                    appended).isTrue();
+            length += piece.length;
+            Entry now = engine.get(grown);
+            assertThat(now).as("the key being grown, round %d", round).isNotNull();
+            assertThat(now.value()).hasSize(length);
+            fullRetries = engine.stats().engineSpecific().get("segmentFullRetries");
+        }
+        assertThat(fullRetries).as("writes that found no contiguous room (the case under test)").isPositive();
+        // The store's accounting kept step with what is there.
+        int present = engine.get(grown) != null ? 1 : 0;
+        for (int i = 0; i < 5_000; i++) {
+            present += engine.get(Key.of("/other/" + i)) != null ? 1 : 0;
+        }
+        EngineStats stats = engine.stats();
+        assertThat(stats.entries()).isEqualTo(present);
+        assertThat(stats.bytesUsed()).isLessThanOrEqualTo(stats.capacity());
+    }
+
     @Test
     void evictsColdEntriesBeforeHotOnes() {
         StorageEngine engine = open("capacity=2m&maxValueSize=16k&averageValueSize=1k&sweepInterval=1h");

@@ -1,6 +1,7 @@
 package io.larder.engine.offheap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.larder.spi.Clock;
 import io.larder.spi.EngineConfig;
@@ -132,6 +133,67 @@ class OffHeapUpkeepTest {
             engine.close();
             clock.advanceMillis(1);
         }
+    }
+
+    /**
+     * An open that fails (here: a clock before 1970, which versions cannot be seeded from) throws
+     * and leaves nothing behind: Chronicle's off-heap memory, which it counts, is back where it was.
+     */
+    @Test
+    void aFailedOpenThrowsAndLeaksNoOffHeapMemory() {
+        Clock beforeTheEpoch = () -> -1L;
+        net.openhft.chronicle.core.Memory memory = net.openhft.chronicle.core.OS.memory();
+        // One open and close first, so Chronicle's own once-per-JVM allocations are not counted.
+        open("capacity=16m&maxValueSize=4k&sweepInterval=1h", clock).close();
+        long before = memory.nativeMemoryUsed();
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> open("capacity=16m&maxValueSize=4k&sweepInterval=1h", beforeTheEpoch))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("the clock reads -1");
+        }
+        assertThat(memory.nativeMemoryUsed() - before).as("off-heap bytes left behind by 20 failed opens")
+                .isLessThan(1L << 20);
+    }
+
+    /**
+     * A pass that fails after taking a segment's due keys from the expiry index puts back those it
+     * had not looked at, so the next pass reclaims them. The failure is real: a compute holds the
+     * segment's lock, and Chronicle gives up waiting for it (after a second, set for this test).
+     */
+    @Test
+    void keysAFailedPassHadNotLookedAtAreReclaimedByTheNext() throws InterruptedException {
+        OffHeapEngine engine = (OffHeapEngine) open("capacity=1m&maxValueSize=128k&sweepInterval=1h", clock);
+        assertThat(engine.sizing().segments()).as("one segment: the held lock is the expiring keys' one").isEqualTo(1);
+        for (int i = 0; i < EXPIRING; i++) {
+            engine.set(Key.of("/e" + i), new byte[10], Expiry.afterMillis(1_000), 0);
+        }
+        clock.advanceMillis(2_000);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> engine.compute(Key.of("/held"), current -> {
+            holding.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return io.larder.spi.ComputeAction.keep();
+        }), "lock-holder");
+        int timeout = net.openhft.chronicle.hash.impl.BigSegmentHeader.LOCK_TIMEOUT_SECONDS;
+        net.openhft.chronicle.hash.impl.BigSegmentHeader.LOCK_TIMEOUT_SECONDS = 1;
+        try {
+            holder.start();
+            assertThat(holding.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(engine::sweepExpired).as("a pass that cannot lock the segment")
+                    .isInstanceOf(net.openhft.chronicle.hash.locks.InterProcessDeadLockException.class);
+        } finally {
+            release.countDown();
+            holder.join(60_000);
+            net.openhft.chronicle.hash.impl.BigSegmentHeader.LOCK_TIMEOUT_SECONDS = timeout;
+        }
+        assertThat(engine.stats().entries()).isEqualTo(EXPIRING);
+        assertThat(engine.sweepExpired()).as("reclaimed by the pass after the failed one").isEqualTo(EXPIRING);
+        assertThat(engine.stats().entries()).isZero();
+        assertThat(engine.stats().expirations()).isEqualTo(EXPIRING);
     }
 
     @Test
