@@ -1,12 +1,14 @@
 package io.larder.engine.lmdb;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
 import jnr.ffi.Pointer;
 import org.lmdbjava.BufferProxy;
-import sun.misc.Unsafe;
 
 /**
  * Direct {@link ByteBuffer}s pointed at LMDB's memory without any JVM flag.
@@ -18,26 +20,47 @@ import sun.misc.Unsafe;
  * opens to everyone: it only takes field offsets (no {@code setAccessible} on {@code java.base}) and
  * re-points a reused buffer's address and capacity, so a read allocates nothing.
  *
- * <p>JDK 24+ prints a one-time warning that a {@code sun.misc.Unsafe} memory method was called
- * (lmdbjava's jnr-ffi does the same); {@code --sun-misc-unsafe-memory-access=allow} silences it.
+ * <p>{@code Unsafe} is reached through method handles rather than by name, so compiling this
+ * class needs no internal API (and prints no warning); once the JIT has inlined the constant
+ * handles, the calls cost what direct calls do. JDK 24+ still prints a one-time warning at run
+ * time that a {@code sun.misc.Unsafe} memory method was called (lmdbjava's jnr-ffi does the same);
+ * {@code --sun-misc-unsafe-memory-access=allow} silences it.
  */
 final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
 
     /** The one instance; stateless. */
     static final FlagFreeBufferProxy INSTANCE = new FlagFreeBufferProxy();
 
-    private static final Unsafe UNSAFE;
+    private static final MethodHandle GET_LONG_FIELD;
+    private static final MethodHandle PUT_LONG_FIELD;
+    private static final MethodHandle PUT_INT_FIELD;
+    private static final MethodHandle GET_LONG_ADDRESS;
+    private static final MethodHandle PUT_LONG_ADDRESS;
     private static final long ADDRESS_OFFSET;
     private static final long CAPACITY_OFFSET;
 
     static {
         try {
-            Field theUnsafe = Unsafe.class.getDeclaredField("theUnsafe");
+            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
             theUnsafe.setAccessible(true);
-            UNSAFE = (Unsafe) theUnsafe.get(null);
-            ADDRESS_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
-            CAPACITY_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("capacity"));
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            Object unsafe = theUnsafe.get(null);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle fieldOffset = lookup.findVirtual(unsafeClass, "objectFieldOffset",
+                    MethodType.methodType(long.class, Field.class)).bindTo(unsafe);
+            ADDRESS_OFFSET = (long) fieldOffset.invokeExact(Buffer.class.getDeclaredField("address"));
+            CAPACITY_OFFSET = (long) fieldOffset.invokeExact(Buffer.class.getDeclaredField("capacity"));
+            GET_LONG_FIELD = lookup.findVirtual(unsafeClass, "getLong",
+                    MethodType.methodType(long.class, Object.class, long.class)).bindTo(unsafe);
+            PUT_LONG_FIELD = lookup.findVirtual(unsafeClass, "putLong",
+                    MethodType.methodType(void.class, Object.class, long.class, long.class)).bindTo(unsafe);
+            PUT_INT_FIELD = lookup.findVirtual(unsafeClass, "putInt",
+                    MethodType.methodType(void.class, Object.class, long.class, int.class)).bindTo(unsafe);
+            GET_LONG_ADDRESS = lookup.findVirtual(unsafeClass, "getLong",
+                    MethodType.methodType(long.class, long.class)).bindTo(unsafe);
+            PUT_LONG_ADDRESS = lookup.findVirtual(unsafeClass, "putLong",
+                    MethodType.methodType(void.class, long.class, long.class)).bindTo(unsafe);
+        } catch (Throwable e) {
             throw new ExceptionInInitializerError("cannot reach sun.misc.Unsafe or java.nio.Buffer's fields, "
                     + "which the LMDB engine needs to view LMDB's memory: " + e);
         }
@@ -53,7 +76,7 @@ final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("LMDB reads and writes need direct buffers");
         }
-        return UNSAFE.getLong(buffer, ADDRESS_OFFSET) + buffer.position();
+        return getLong(buffer, ADDRESS_OFFSET) + buffer.position();
     }
 
     /**
@@ -62,8 +85,8 @@ final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
      * freed by this and stays owned by the buffer's cleaner.
      */
     static ByteBuffer pointAt(ByteBuffer buffer, long address, int size) {
-        UNSAFE.putLong(buffer, ADDRESS_OFFSET, address);
-        UNSAFE.putInt(buffer, CAPACITY_OFFSET, size);
+        putLong(buffer, ADDRESS_OFFSET, address);
+        putInt(buffer, CAPACITY_OFFSET, size);
         buffer.clear();
         return buffer;
     }
@@ -103,16 +126,68 @@ final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
     @Override
     protected Pointer in(ByteBuffer buffer, int size, Pointer ptr) {
         long struct = ptr.address();
-        UNSAFE.putLong(struct + STRUCT_FIELD_OFFSET_SIZE, size);
-        UNSAFE.putLong(struct + STRUCT_FIELD_OFFSET_DATA, address(buffer));
+        putLong(struct + STRUCT_FIELD_OFFSET_SIZE, size);
+        putLong(struct + STRUCT_FIELD_OFFSET_DATA, address(buffer));
         return null;
     }
 
     @Override
     protected ByteBuffer out(ByteBuffer buffer, Pointer ptr) {
         long struct = ptr.address();
-        return pointAt(buffer, UNSAFE.getLong(struct + STRUCT_FIELD_OFFSET_DATA),
-                (int) UNSAFE.getLong(struct + STRUCT_FIELD_OFFSET_SIZE));
+        return pointAt(buffer, getLong(struct + STRUCT_FIELD_OFFSET_DATA),
+                (int) getLong(struct + STRUCT_FIELD_OFFSET_SIZE));
+    }
+
+    // The handles' own exceptions are Throwable; Unsafe's accessors throw none that are checked.
+
+    private static long getLong(Object base, long offset) {
+        try {
+            return (long) GET_LONG_FIELD.invokeExact(base, offset);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private static void putLong(Object base, long offset, long value) {
+        try {
+            PUT_LONG_FIELD.invokeExact(base, offset, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private static void putInt(Object base, long offset, int value) {
+        try {
+            PUT_INT_FIELD.invokeExact(base, offset, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private static long getLong(long address) {
+        try {
+            return (long) GET_LONG_ADDRESS.invokeExact(address);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private static void putLong(long address, long value) {
+        try {
+            PUT_LONG_ADDRESS.invokeExact(address, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    private static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
     }
 
     /** LMDB's default key order: unsigned bytes, then length. */
