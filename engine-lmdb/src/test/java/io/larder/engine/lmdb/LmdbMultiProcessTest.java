@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.larder.spi.Entry;
 import io.larder.spi.Key;
 import io.larder.spi.ManualClock;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,30 +131,6 @@ class LmdbMultiProcessTest {
     }
 
     private static Process start(List<String> lines, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx128m");
-        String extract = System.getProperty("lmdbjava.extract.dir");
-        if (extract != null) {
-            command.add("-Dlmdbjava.extract.dir=" + extract);
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ChildWorker.class.getName());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("READ FAILED " + e);
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return p;
+        return Children.start(lines, ChildWorker.class, args);
     }
 }
