@@ -12,5 +12,12 @@ public enum Capability {
     /** {@link StorageEngine#read} hands the reader the stored bytes themselves, not a copy. */
     ZERO_COPY_READS,
     /** The store keeps keys in encoded order, so a primary's variants are one range. */
-    ORDERED_KEYS
+    ORDERED_KEYS,
+    /**
+     * Leases, stale entries, tags and per-entry hit statistics: {@link StorageEngine#lookup},
+     * {@link StorageEngine#markStale}, soft invalidation, {@link StorageEngine#invalidateTag},
+     * writes with tags, and the cache actions of {@link ComputeAction}. Without it those throw
+     * {@link UnsupportedOperationException}.
+     */
+    CACHE_SEMANTICS
 }

@@ -118,4 +118,36 @@ public final class Checks {
         buffer.duplicate().get(bytes);
         return bytes;
     }
+
+    /**
+     * Requires {@link Capability#CACHE_SEMANTICS} of an engine.
+     *
+     * @param engine the engine
+     * @param what the operation asked for, for the message
+     * @throws UnsupportedOperationException if the engine does not declare it
+     */
+    public static void cacheSemantics(StorageEngine engine, String what) {
+        if (!engine.capabilities().contains(Capability.CACHE_SEMANTICS)) {
+            throw new UnsupportedOperationException("engine '" + engine.name() + "' does not keep leases, stale"
+                    + " entries and tags (Capability.CACHE_SEMANTICS), so it cannot " + what);
+        }
+    }
+
+    /**
+     * Requires a compute action an engine can carry out: one that needs
+     * {@link Capability#CACHE_SEMANTICS} only of an engine that declares it.
+     *
+     * @param engine the engine
+     * @param action the action a compute function returned
+     * @return {@code action}
+     * @throws NullPointerException if {@code action} is null
+     * @throws UnsupportedOperationException if the action needs cache semantics the engine lacks
+     */
+    public static ComputeAction action(StorageEngine engine, ComputeAction action) {
+        Objects.requireNonNull(action, "compute function returned null; return ComputeAction.keep() to change nothing");
+        if (action.needsCacheSemantics()) {
+            cacheSemantics(engine, "carry out " + action);
+        }
+        return action;
+    }
 }

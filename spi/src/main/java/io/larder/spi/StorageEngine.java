@@ -37,6 +37,39 @@ import java.util.Set;
  * <p>Every operation that takes a key, value, buffer, expiry or function throws
  * {@link NullPointerException} for a {@code null} one, naming it.
  *
+ * <h2>Cache semantics</h2>
+ * An engine with {@link Capability#CACHE_SEMANTICS} also keeps what a cache core cannot build
+ * atomically on top of a key-value store (the contract, {@code docs/storage-contract.md}, states
+ * each rule; the TCK checks them):
+ * <ul>
+ *   <li><b>Leases</b> against dog-piles: {@link #lookup} tells exactly one caller to rebuild a
+ *       missing, stale or soon-expiring entry, and the others that it is being rebuilt. A miss may
+ *       leave a <em>lease placeholder</em>: no value, invisible to reads, stored over by
+ *       {@code set}/{@code add} and by a compare-and-set with its token, removed by {@code delete},
+ *       gone when its lease time runs out.</li>
+ *   <li><b>Stale entries</b>: {@link #markStale} and the {@link InvalidationMode#MARK_STALE} mode of
+ *       invalidations keep a value but mark it stale, with a new version; reads return it with the
+ *       mark; storing a value clears it.</li>
+ *   <li><b>Tags</b>: writes may carry tags ({@link WriteOptions}); {@link #invalidateTag} removes or
+ *       marks stale every entry carrying the tag that was written before the call, without a scan.
+ *       A compare-and-set with tags is refused when one of them was invalidated after its token,
+ *       so a rebuild that read its origin before an invalidation never lands after it.</li>
+ *   <li><b>Hit statistics</b>: every entry counts its read hits and its last access
+ *       ({@link EntryView#hits()}, {@link EntryView#lastAccess()}).</li>
+ * </ul>
+ * Without the capability, those operations throw {@link UnsupportedOperationException}; every
+ * other operation works as before.
+ *
+ * <p>A rebuild with a lease, in short:
+ * <pre>{@code
+ * Lookup found = engine.lookup(key, LeaseOptions.of(Duration.ofSeconds(10)));
+ * if (found.won()) {
+ *     byte[] page = render();   // only this caller goes to the origin
+ *     engine.compareAndSet(key, found.token(), page, WriteOptions.tagged("post:7"));
+ * }
+ * serve(found.entry());         // the fresh, stale or (null) missing value
+ * }</pre>
+ *
  * <h2>Writing an engine</h2>
  * Only {@link #read}, {@link #compute}, {@link #invalidate(byte[])}, {@link #variants(byte[])},
  * {@link #clear}, {@link #stats}, {@link #capabilities}, {@link #maxValueSize}, {@link #name} and
@@ -61,6 +94,15 @@ public interface StorageEngine extends AutoCloseable {
      * @return the capabilities, possibly none
      */
     Set<Capability> capabilities();
+
+    /**
+     * The clock the engine reads time from (given at open). Answers after close too.
+     *
+     * @return the engine's clock; the system clock unless configured otherwise
+     */
+    default Clock clock() {
+        return Clock.system();
+    }
 
     /**
      * The largest value the engine stores. Answers after close too.
@@ -131,7 +173,9 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Atomically reads the live entry under {@code key} (or its absence), calls {@code function},
-     * and applies its answer. The function may be called more than once; only the last answer takes
+     * and applies its answer. On an engine with {@link Capability#CACHE_SEMANTICS} the function also
+     * sees lease placeholders ({@link Entry#placeholder()}) and may answer with the cache actions
+     * of {@link ComputeAction}. The function may be called more than once; only the last answer takes
      * effect, so the function must be pure (see {@link ComputeFunction}). If the function throws,
      * {@code compute} throws the same and the store is unchanged. Storing counts a write; removing
      * a live entry counts a delete.
@@ -147,6 +191,8 @@ public interface StorageEngine extends AutoCloseable {
      *         the store is unchanged
      * @throws IllegalArgumentException if the function's expiry, resolved now, passes the latest
      *         expiry; the store is unchanged
+     * @throws UnsupportedOperationException if the function answers with a cache action (or tags)
+     *         and the engine lacks {@link Capability#CACHE_SEMANTICS}; the store is unchanged
      * @throws EngineClosedException if the engine is closed
      */
     Entry compute(Key key, ComputeFunction function);
@@ -222,10 +268,15 @@ public interface StorageEngine extends AutoCloseable {
         Checks.key(key);
         byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
         Checks.expiry(expiry);
+        return addChecked(key, bytes, WriteOptions.expiring(expiry).withFlags(flags));
+    }
+
+    private Outcome addChecked(Key key, byte[] bytes, WriteOptions options) {
         Outcome[] refused = new Outcome[1];
         Entry after = compute(key, current -> {
-            refused[0] = current == null ? null : Outcome.exists(current.version());
-            return current == null ? ComputeAction.store(bytes, expiry, flags) : ComputeAction.keep();
+            boolean free = current == null || current.placeholder();
+            refused[0] = free ? null : Outcome.exists(current.version());
+            return free ? ComputeAction.store(bytes, options) : ComputeAction.keep();
         });
         return refused[0] != null ? refused[0] : Outcome.stored(after.version());
     }
@@ -266,10 +317,14 @@ public interface StorageEngine extends AutoCloseable {
         Checks.key(key);
         byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
         Checks.expiry(expiry);
+        return replaceChecked(key, bytes, WriteOptions.expiring(expiry).withFlags(flags));
+    }
+
+    private Outcome replaceChecked(Key key, byte[] bytes, WriteOptions options) {
         boolean[] found = new boolean[1];
         Entry after = compute(key, current -> {
-            found[0] = current != null;
-            return current == null ? ComputeAction.keep() : ComputeAction.store(bytes, expiry, flags);
+            found[0] = current != null && !current.placeholder();
+            return found[0] ? ComputeAction.store(bytes, options) : ComputeAction.keep();
         });
         return found[0] ? Outcome.stored(after.version()) : Outcome.notFound();
     }
@@ -315,6 +370,10 @@ public interface StorageEngine extends AutoCloseable {
         Checks.expectedVersion(expectedVersion);
         byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
         Checks.expiry(expiry);
+        return compareAndSetChecked(key, expectedVersion, bytes, WriteOptions.expiring(expiry).withFlags(flags));
+    }
+
+    private Outcome compareAndSetChecked(Key key, long expectedVersion, byte[] bytes, WriteOptions options) {
         Outcome[] refused = new Outcome[1];
         Entry after = compute(key, current -> {
             if (current == null) {
@@ -325,10 +384,17 @@ public interface StorageEngine extends AutoCloseable {
                 refused[0] = Outcome.exists(current.version());
                 return ComputeAction.keep();
             }
+            // a guarded store the engine refuses leaves the entry as it is: reported as EXISTS below
             refused[0] = null;
-            return ComputeAction.store(bytes, expiry, flags);
+            ComputeAction store = ComputeAction.store(bytes, options);
+            return options.tags().isEmpty() ? store : store.ifTagsNotInvalidatedSince(expectedVersion);
         });
-        return refused[0] != null ? refused[0] : Outcome.stored(after.version());
+        if (refused[0] != null) {
+            return refused[0];
+        }
+        return after == null || after.version() == expectedVersion
+                ? Outcome.exists(after == null ? expectedVersion : after.version())
+                : Outcome.stored(after.version());
     }
 
     /**
@@ -351,6 +417,158 @@ public interface StorageEngine extends AutoCloseable {
     default Outcome compareAndSet(Key key, long expectedVersion, byte[] value, Expiry expiry, int flags) {
         return compareAndSet(key, expectedVersion, ByteBuffer.wrap(Checks.value(value, maxValueSize())), expiry,
                 flags);
+    }
+
+    // ---- writes with options (tags) ---------------------------------------------------------
+
+    /**
+     * Stores the value whatever is there (a lease placeholder too), with the options' expiry, flags
+     * and tags.
+     *
+     * @param key the key
+     * @param value the value, between its position and limit; the position is unchanged
+     * @param options expiry, flags and tags
+     * @return the new version
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if the expiry, counted from now, passes the latest expiry
+     *         ({@link Expiry#MAX_EPOCH_MILLIS})
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default long set(Key key, ByteBuffer value, WriteOptions options) {
+        Objects.requireNonNull(options, "write options must not be null");
+        if (options.tags().isEmpty()) {
+            return set(key, value, options.expiry(), options.flags());
+        }
+        Checks.key(key);
+        byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
+        Checks.cacheSemantics(this, "store tags");
+        return compute(key, current -> ComputeAction.store(bytes, options)).version();
+    }
+
+    /**
+     * {@link #set(Key, ByteBuffer, WriteOptions)} of an array.
+     *
+     * @param key the key
+     * @param value the value
+     * @param options expiry, flags and tags
+     * @return the new version
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if the expiry, counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default long set(Key key, byte[] value, WriteOptions options) {
+        return set(key, ByteBuffer.wrap(Checks.value(value, maxValueSize())), options);
+    }
+
+    /**
+     * Stores only if there is no live entry (a lease placeholder counts as none), with the options'
+     * expiry, flags and tags.
+     *
+     * @param key the key
+     * @param value the value, between its position and limit; the position is unchanged
+     * @param options expiry, flags and tags
+     * @return {@code STORED(version)}, or {@code EXISTS(itsVersion)} when a live entry is there
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if the expiry, counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Outcome add(Key key, ByteBuffer value, WriteOptions options) {
+        Objects.requireNonNull(options, "write options must not be null");
+        if (options.tags().isEmpty()) {
+            return add(key, value, options.expiry(), options.flags());
+        }
+        Checks.key(key);
+        byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
+        Checks.cacheSemantics(this, "store tags");
+        return addChecked(key, bytes, options);
+    }
+
+    /**
+     * Stores only if there is a live entry with a value, with the options' expiry, flags and tags.
+     *
+     * @param key the key
+     * @param value the value, between its position and limit; the position is unchanged
+     * @param options expiry, flags and tags
+     * @return {@code STORED(version)}, or {@code NOT_FOUND}
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if the expiry, counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Outcome replace(Key key, ByteBuffer value, WriteOptions options) {
+        Objects.requireNonNull(options, "write options must not be null");
+        if (options.tags().isEmpty()) {
+            return replace(key, value, options.expiry(), options.flags());
+        }
+        Checks.key(key);
+        byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
+        Checks.cacheSemantics(this, "store tags");
+        return replaceChecked(key, bytes, options);
+    }
+
+    /**
+     * Stores only if the live entry (or lease placeholder) has {@code expectedVersion}, with the
+     * options' expiry, flags and tags. With tags, the store is also refused, as {@code EXISTS},
+     * when one of the tags was invalidated after {@code expectedVersion}: a rebuild that read its
+     * origin before the invalidation must not land after it. Store a rebuild this way, with the
+     * token of the lease ({@link Lookup#token()}).
+     *
+     * @param key the key
+     * @param expectedVersion the version the live entry must have, or the lease token
+     * @param value the value, between its position and limit; the position is unchanged
+     * @param options expiry, flags and tags
+     * @return {@code STORED(version)}, {@code EXISTS(itsVersion)} when the version differs or a tag
+     *         was invalidated since, or {@code NOT_FOUND}
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if {@code expectedVersion} is not positive, or the expiry,
+     *         counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Outcome compareAndSet(Key key, long expectedVersion, ByteBuffer value, WriteOptions options) {
+        Objects.requireNonNull(options, "write options must not be null");
+        if (options.tags().isEmpty()) {
+            return compareAndSet(key, expectedVersion, value, options.expiry(), options.flags());
+        }
+        Checks.key(key);
+        Checks.expectedVersion(expectedVersion);
+        byte[] bytes = Checks.bytes(Checks.value(value, maxValueSize()));
+        Checks.cacheSemantics(this, "store tags");
+        return compareAndSetChecked(key, expectedVersion, bytes, options);
+    }
+
+    /**
+     * {@link #compareAndSet(Key, long, ByteBuffer, WriteOptions)} of an array.
+     *
+     * @param key the key
+     * @param expectedVersion the version the live entry must have, or the lease token
+     * @param value the value
+     * @param options expiry, flags and tags
+     * @return {@code STORED(version)}, {@code EXISTS(itsVersion)} when the version differs or a tag
+     *         was invalidated since, or {@code NOT_FOUND}
+     * @throws NullPointerException if {@code key}, {@code value} or {@code options} is null
+     * @throws ValueTooLargeException if the value is longer than {@link #maxValueSize()}
+     * @throws IllegalArgumentException if {@code expectedVersion} is not positive, or the expiry,
+     *         counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the options carry tags and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Outcome compareAndSet(Key key, long expectedVersion, byte[] value, WriteOptions options) {
+        return compareAndSet(key, expectedVersion, ByteBuffer.wrap(Checks.value(value, maxValueSize())), options);
     }
 
     /**
@@ -415,8 +633,9 @@ public interface StorageEngine extends AutoCloseable {
     default Outcome touch(Key key, Expiry expiry) {
         Checks.key(key);
         Checks.expiry(expiry);
-        Entry after = compute(key, current -> current == null ? ComputeAction.keep() : ComputeAction.touch(expiry));
-        return after == null ? Outcome.notFound() : Outcome.touched(after.version());
+        Entry after = compute(key, current -> current == null || current.placeholder() ? ComputeAction.keep()
+                : ComputeAction.touch(expiry));
+        return after == null || after.placeholder() ? Outcome.notFound() : Outcome.touched(after.version());
     }
 
     /**
@@ -434,7 +653,9 @@ public interface StorageEngine extends AutoCloseable {
     default Entry getAndTouch(Key key, Expiry expiry) {
         Checks.key(key);
         Checks.expiry(expiry);
-        return compute(key, current -> current == null ? ComputeAction.keep() : ComputeAction.touch(expiry));
+        Entry after = compute(key, current -> current == null || current.placeholder() ? ComputeAction.keep()
+                : ComputeAction.touch(expiry));
+        return after == null || after.placeholder() ? null : after;
     }
 
     /**
@@ -503,8 +724,8 @@ public interface StorageEngine extends AutoCloseable {
         long max = maxValueSize();
         boolean[] found = new boolean[1];
         Entry after = compute(key, current -> {
-            found[0] = current != null;
-            if (current == null) {
+            found[0] = current != null && !current.placeholder();
+            if (!found[0]) {
                 return ComputeAction.keep();
             }
             byte[] old = current.value();
@@ -513,7 +734,7 @@ public interface StorageEngine extends AutoCloseable {
             System.arraycopy(atEnd ? old : bytes, 0, joined, 0, atEnd ? old.length : bytes.length);
             System.arraycopy(atEnd ? bytes : old, 0, joined, atEnd ? old.length : bytes.length,
                     atEnd ? bytes.length : old.length);
-            return ComputeAction.store(joined, Expiry.ofExpiresAt(current.expiresAt()), current.flags());
+            return ComputeAction.store(joined, keeping(current));
         });
         return found[0] ? Outcome.stored(after.version()) : Outcome.notFound();
     }
@@ -554,15 +775,181 @@ public interface StorageEngine extends AutoCloseable {
         Checks.key(key);
         long[] result = new long[1];
         Entry after = compute(key, current -> {
-            if (current == null) {
+            if (current == null || current.placeholder()) {
                 return ComputeAction.keep();
             }
             long old = Counters.parse(current.value());
             result[0] = up ? Counters.increment(old, delta) : Counters.decrement(old, delta);
-            return ComputeAction.store(Counters.format(result[0]), Expiry.ofExpiresAt(current.expiresAt()),
-                    current.flags());
+            return ComputeAction.store(Counters.format(result[0]), keeping(current));
         });
-        return after == null ? CounterResult.notFound() : CounterResult.updated(result[0], after.version());
+        return after == null || after.placeholder() ? CounterResult.notFound()
+                : CounterResult.updated(result[0], after.version());
+    }
+
+    private static WriteOptions keeping(Entry current) {
+        return WriteOptions.expiring(Expiry.ofExpiresAt(current.expiresAt())).withFlags(current.flags())
+                .withTags(current.tags());
+    }
+
+    // ---- cache semantics ------------------------------------------------------------------
+
+    /**
+     * A lease-aware lookup (memcached {@code mg} with {@code N}/{@code R}): serves what there is and
+     * decides, atomically, who rebuilds.
+     * <ul>
+     *   <li>A fresh live entry, not due for recache: {@code HIT}, counted as a read hit.</li>
+     *   <li>A stale entry, or one whose time to live is below the recache threshold: if nobody
+     *       holds a lease on it, this caller wins one ({@code WON}, the token is the entry's new
+     *       version); otherwise {@code TAKEN}. Either way the value is served (a stale one only
+     *       with accept-stale), counted as a read hit.</li>
+     *   <li>A lease placeholder: {@code TAKEN}, no value, counted as a miss.</li>
+     *   <li>No entry: with vivify on miss, this caller leaves a placeholder and wins its lease
+     *       ({@code WON}, no value); without, {@code MISS}. Counted as a miss.</li>
+     * </ul>
+     * Exactly one caller wins a lease, across threads and, for engines shared between processes,
+     * across processes. The lease ends when a value is stored under the key, when the key is
+     * deleted, or when the lease time runs out; then the next lookup may win.
+     *
+     * @param key the key
+     * @param options lease time, vivify on miss, recache threshold, accept stale
+     * @return what to serve and whether this caller rebuilds
+     * @throws NullPointerException if {@code key} or {@code options} is null
+     * @throws UnsupportedOperationException if the engine lacks {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Lookup lookup(Key key, LeaseOptions options) {
+        Checks.key(key);
+        Objects.requireNonNull(options, "lease options must not be null");
+        Checks.cacheSemantics(this, "hand out leases");
+        Clock clock = clock();
+        // the read path decides the common cases without a write: a fresh hit, or a lease taken
+        boolean[] needsLease = new boolean[1];
+        Lookup served = read(key, view -> {
+            if (!view.stale() && !recacheDue(view.expiresAt(), options, clock.millis())) {
+                return Lookup.hit(Entry.copyOf(view));
+            }
+            if (view.leased()) {
+                return Lookup.taken(view.stale() && !options.acceptStale() ? null : Entry.copyOf(view));
+            }
+            needsLease[0] = true;
+            return null;
+        });
+        if (served != null) {
+            return served;
+        }
+        Lookup[] decided = new Lookup[1];
+        Entry after = compute(key, current -> {
+            if (current == null) {
+                decided[0] = options.vivifyOnMiss() ? null : Lookup.miss();
+                return options.vivifyOnMiss() ? ComputeAction.placeholder(options.leaseMillis()) : ComputeAction.keep();
+            }
+            if (current.placeholder()) {
+                decided[0] = Lookup.taken(null);
+                return ComputeAction.keep();
+            }
+            if (!current.stale() && !recacheDue(current.expiresAt(), options, clock.millis())) {
+                decided[0] = Lookup.hit(current);
+                return ComputeAction.keep();
+            }
+            if (current.leased()) {
+                decided[0] = Lookup.taken(current.stale() && !options.acceptStale() ? null : current);
+                return ComputeAction.keep();
+            }
+            decided[0] = null;
+            return ComputeAction.lease(options.leaseMillis());
+        });
+        if (decided[0] != null) {
+            return decided[0];
+        }
+        boolean serve = !after.placeholder() && (!after.stale() || options.acceptStale());
+        return Lookup.won(after.version(), serve ? after : null);
+    }
+
+    private static boolean recacheDue(long expiresAt, LeaseOptions options, long now) {
+        return options.recacheBelowMillis() > 0 && expiresAt != 0 && expiresAt - now < options.recacheBelowMillis();
+    }
+
+    /**
+     * Marks the live entry stale (memcached {@code md ... I}, a soft purge): it keeps its value,
+     * flags and tags and is still served, with the mark, but gets a new version, so a
+     * compare-and-set with a token from before fails, and any lease on it ends, so the next
+     * {@link #lookup} wins one. Storing a value clears the mark.
+     *
+     * @param key the key
+     * @param grace the latest the entry may now expire (the earlier of this and its expiry stays),
+     *        or {@code null} to keep its expiry
+     * @return {@code STORED(newVersion)}, or {@code NOT_FOUND} when there is no live entry with a
+     *         value
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code grace}, counted from now, passes the latest expiry
+     * @throws UnsupportedOperationException if the engine lacks {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default Outcome markStale(Key key, Expiry grace) {
+        Checks.key(key);
+        Checks.cacheSemantics(this, "mark entries stale");
+        boolean[] found = new boolean[1];
+        Entry after = compute(key, current -> {
+            found[0] = current != null && !current.placeholder();
+            return found[0] ? ComputeAction.markStale(grace) : ComputeAction.keep();
+        });
+        return found[0] ? Outcome.stored(after.version()) : Outcome.notFound();
+    }
+
+    /**
+     * Removes, or marks stale, every variant of {@code primary}: an HTTP purge, hard or soft. Each
+     * entry reached counts an invalidation. {@link InvalidationMode#REMOVE} is
+     * {@link #invalidate(byte[])}; {@link InvalidationMode#MARK_STALE} marks each variant with a
+     * value as {@link #markStale} does (lease placeholders are left alone).
+     *
+     * @param primary the primary's bytes
+     * @param mode remove or mark stale
+     * @return how many entries with a value were removed or marked
+     * @throws NullPointerException if {@code primary} or {@code mode} is null
+     * @throws IllegalArgumentException if {@code primary} is outside the key limits ({@link Key})
+     * @throws UnsupportedOperationException if the mode is {@code MARK_STALE} and the engine lacks
+     *         {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default int invalidate(byte[] primary, InvalidationMode mode) {
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        if (mode == InvalidationMode.REMOVE) {
+            return invalidate(primary);
+        }
+        Key.checkPrimary(primary);
+        Checks.cacheSemantics(this, "mark entries stale");
+        int marked = 0;
+        for (Variant variant : variants(primary)) {
+            if (markStale(Key.of(primary, variant), null).status() == Outcome.Status.STORED) {
+                marked++;
+            }
+        }
+        return marked;
+    }
+
+    /**
+     * Removes, or marks stale, every entry carrying {@code tag} that was written before this call,
+     * without scanning the store: from the moment the call returns, such an entry is absent for
+     * every operation ({@link InvalidationMode#REMOVE}) or served stale
+     * ({@link InvalidationMode#MARK_STALE}). Entries written after it are not affected. The engine
+     * keeps, per tag, a watermark (a version from the same counter as the entries'); invalidated
+     * entries are reclaimed in the background. A persistent engine keeps watermarks across restarts
+     * and crashes.
+     *
+     * @param tag the tag
+     * @param mode remove or mark stale
+     * @return the tag's new watermark: entries carrying the tag with a lower version are invalidated
+     * @throws NullPointerException if {@code tag} or {@code mode} is null
+     * @throws IllegalArgumentException if the tag is outside the limits of {@link WriteOptions}
+     * @throws UnsupportedOperationException if the engine lacks {@link Capability#CACHE_SEMANTICS}
+     * @throws EngineClosedException if the engine is closed
+     */
+    default long invalidateTag(String tag, InvalidationMode mode) {
+        WriteOptions.checkTag(tag);
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        Checks.cacheSemantics(this, "invalidate tags");
+        throw new UnsupportedOperationException("engine '" + name() + "' declares CACHE_SEMANTICS but does not"
+                + " implement invalidateTag");
     }
 
     // ---- primaries ------------------------------------------------------------------------
