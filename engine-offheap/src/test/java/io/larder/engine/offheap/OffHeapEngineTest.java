@@ -320,7 +320,9 @@ class OffHeapEngineTest {
      */
     @Test
     void growingAKeyUnderPressureNeverLosesIt() {
-        StorageEngine engine = open("capacity=1m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
+        // Big enough for two segments: the room each keeps for one largest entry (now 138 KiB of
+        // key alone) would, in a single segment of 1m, leave fragmentation nothing to bite on.
+        StorageEngine engine = open("capacity=4m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         Key grown = Key.of("/grown");
         byte[] piece = new byte[1500];
