@@ -238,6 +238,39 @@ public interface TagTck extends TckSuite {
     }
 
     @Test
+    default void aRebuildIsRefusedAlsoAfterTheBackgroundHasSweptTheInvalidatedEntries() throws Exception {
+        Together.assumeCacheSemantics(this);
+        try (EngineUnderTest t = openEngine()) {
+            StorageEngine e = t.engine();
+            Key tagged = Key.of("/swept");
+            Key rebuilt = Key.of("/rebuilt");
+            Key recached = Key.of("/recached");
+            e.set(tagged, bytes("old"), WriteOptions.tagged("post:9"));
+            e.set(recached, bytes("old"), Expiry.after(Duration.ofSeconds(5)), 0);
+            Lookup placeholder = e.lookup(rebuilt, LeaseTck.lease());
+            Lookup lease = e.lookup(recached, LeaseTck.lease().withRecacheBelow(Duration.ofSeconds(10)));
+            assertThat(placeholder.won()).isTrue();
+            assertThat(lease.won()).isTrue();
+            e.invalidateTag("post:9", InvalidationMode.REMOVE);
+            // The watermark still guards the leases of untagged entries (a placeholder, a live entry)
+            // after the background reclaimed every entry carrying the tag: wait for a few sweeps.
+            long deadline = System.nanoTime() + tckTagReclaimTimeout().toNanos();
+            while (e.stats().entries() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(5 * tckSweepInterval().toMillis());
+            assertThat(e.compareAndSet(rebuilt, placeholder.token(), bytes("stale origin data"),
+                    WriteOptions.tagged("post:9")).status()).as("the rebuild of a missing entry").isEqualTo(
+                            Outcome.Status.EXISTS);
+            assertThat(e.compareAndSet(recached, lease.token(), bytes("stale origin data"),
+                    WriteOptions.tagged("post:9")).status()).as("the rebuild of a live entry").isEqualTo(
+                            Outcome.Status.EXISTS);
+            assertThat(e.get(rebuilt)).isNull();
+            assertThat(e.get(recached).valueAsString()).isEqualTo("old");
+        }
+    }
+
+    @Test
     default void concurrentRebuildsNeverLandOriginDataOlderThanATagInvalidation() throws Exception {
         Together.assumeCacheSemantics(this);
         int rebuilders = 3;
