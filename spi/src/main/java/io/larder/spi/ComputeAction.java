@@ -110,7 +110,10 @@ public final class ComputeAction {
 
     /**
      * This store, made only if none of its tags was invalidated after {@code version} (the race of a
-     * rebuild that read its origin before a tag invalidation). Only for a {@link Kind#STORE}.
+     * rebuild that read its origin before a tag invalidation). Only for a {@link Kind#STORE}. The
+     * guard is exact for the version of an entry that is still there (a lease token, the version
+     * the function saw); engines may forget a watermark once no entry below it is left, so a guard
+     * on a version no entry has any more may pass.
      *
      * @param version the version the stored value was built from, usually a lease token
      * @return the guarded action

@@ -522,7 +522,8 @@ public interface StorageEngine extends AutoCloseable {
      * options' expiry, flags and tags. With tags, the store is also refused, as {@code EXISTS},
      * when one of the tags was invalidated after {@code expectedVersion}: a rebuild that read its
      * origin before the invalidation must not land after it. Store a rebuild this way, with the
-     * token of the lease ({@link Lookup#token()}).
+     * token of the lease ({@link Lookup#token()}). If it is refused, the lease is still held (on the
+     * placeholder or the stale entry) until it runs out; delete with the token to hand it on at once.
      *
      * @param key the key
      * @param expectedVersion the version the live entry must have, or the lease token
@@ -897,10 +898,11 @@ public interface StorageEngine extends AutoCloseable {
     }
 
     /**
-     * Removes, or marks stale, every variant of {@code primary}: an HTTP purge, hard or soft. Each
-     * entry reached counts an invalidation. {@link InvalidationMode#REMOVE} is
-     * {@link #invalidate(byte[])}; {@link InvalidationMode#MARK_STALE} marks each variant with a
-     * value as {@link #markStale} does (lease placeholders are left alone).
+     * Removes, or marks stale, every variant of {@code primary}: an HTTP purge, hard or soft.
+     * {@link InvalidationMode#REMOVE} is {@link #invalidate(byte[])}; {@link InvalidationMode#MARK_STALE}
+     * marks each variant with a value as {@link #markStale} does (lease placeholders are left
+     * alone). Engines count each entry reached as an invalidation; this default, built on
+     * {@code markStale}, counts them as writes, and is atomic per variant only.
      *
      * @param primary the primary's bytes
      * @param mode remove or mark stale
