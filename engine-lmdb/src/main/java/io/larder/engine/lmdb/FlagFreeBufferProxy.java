@@ -22,9 +22,9 @@ import org.lmdbjava.BufferProxy;
  *
  * <p>{@code Unsafe} is reached through method handles rather than by name, so compiling this
  * class needs no internal API (and prints no warning); once the JIT has inlined the constant
- * handles, the calls cost what direct calls do. JDK 24+ still prints a one-time warning at run
- * time that a {@code sun.misc.Unsafe} memory method was called (lmdbjava's jnr-ffi does the same);
- * {@code --sun-misc-unsafe-memory-access=allow} silences it.
+ * handles, the calls cost what direct calls do. This is the Java 17 version, used on JDK 17 to 21,
+ * which do not warn of it: the multi-release jar's {@code META-INF/versions/22} holds the version
+ * JDK 22+ loads, on the foreign memory API, so JDK 24+ has no {@code Unsafe} use of ours to warn of.
  */
 final class FlagFreeBufferProxy extends BufferProxy<ByteBuffer> {
 

@@ -3,7 +3,6 @@ package io.larder.engine.lmdb;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Txn;
 
@@ -13,17 +12,14 @@ import org.lmdbjava.Txn;
  *
  * <p>The value buffers handed to callers ({@link #valueView()}) are new objects, one per call, so
  * that two calls never share a position; each points into the map, and {@link #detachViews()}
- * turns every one handed out during the read into an empty buffer when the read ends, so a buffer
- * kept past its read can never show another entry or touch an unmapped map.
+ * cuts every one handed out during the read off the map when the read ends (see {@link ValueViews}),
+ * so a buffer kept past its read can never show another entry or touch an unmapped map.
  */
 final class Reader {
 
     final Txn<ByteBuffer> txn;
     final ByteBuffer key = ByteBuffer.allocateDirect(StoredKey.MAX_LMDB_KEY);
-    /** Re-pointed at each value found; callers get duplicates of it. */
-    private final ByteBuffer template = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
-    private ByteBuffer[] handedOut = new ByteBuffer[2];
-    private int handedOutCount;
+    private final ValueViews views = new ValueViews();
     long valueAddress;
     int valueLength;
     long version;
@@ -65,27 +61,17 @@ final class Reader {
 
     /** A new read-only buffer over the value found, positioned at its start. */
     ByteBuffer valueView() {
-        ByteBuffer view = FlagFreeBufferProxy.pointAt(template, valueAddress, valueLength).duplicate();
-        if (handedOutCount == handedOut.length) {
-            handedOut = Arrays.copyOf(handedOut, handedOutCount * 2);
-        }
-        handedOut[handedOutCount++] = view;
-        return view;
+        return views.view(valueAddress, valueLength);
     }
 
     /** Copies the value found into {@code dst} (which has room for it). */
     void copyValueTo(ByteBuffer dst) {
-        dst.put(FlagFreeBufferProxy.pointAt(template, valueAddress, valueLength));
+        views.copy(valueAddress, valueLength, dst);
     }
 
-    /** Empties every buffer handed out since the last call, so none reaches the map any more. */
+    /** Cuts every buffer handed out since the last call off the map. */
     void detachViews() {
-        for (int i = 0; i < handedOutCount; i++) {
-            FlagFreeBufferProxy.pointAt(handedOut[i], 0, 0);
-            handedOut[i] = null;
-        }
-        handedOutCount = 0;
-        FlagFreeBufferProxy.pointAt(template, 0, 0);
+        views.detach();
     }
 
     void renew() {

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * The {@link EntryView} of one read call. It answers only during that call: afterwards every
- * method throws {@link IllegalStateException}, and the value buffers it handed out are empty (see
- * {@link Reader#detachViews()}), so a view kept by mistake fails instead of showing another entry
- * or, after close, reading unmapped memory.
+ * method throws {@link IllegalStateException}, and the value buffers it handed out are cut off the
+ * map (see {@link ValueViews}: empty on JDK 17 to 21, refusing access on JDK 22+), so a view kept by
+ * mistake fails instead of showing another entry or, after close, reading unmapped memory.
  */
 final class View implements EntryView {
 

@@ -15,9 +15,16 @@ final class Children {
     }
 
     static Process start(List<String> lines, Class<?> main, String... args) throws IOException {
+        return start(lines, List.of(), main, args);
+    }
+
+    /** As {@link #start(List, Class, String...)}, with these JVM flags before the class path. */
+    static Process start(List<String> lines, List<String> jvmFlags, Class<?> main, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
+        command.addAll(jvmFlags);
         // A crash must not leave a core file or an hs_err log in the working directory.
         command.add("-XX:-CreateCoredumpOnCrash");
         command.add("-XX:ErrorFile=" + System.getProperty("java.io.tmpdir") + "/larder-child-hs_err_%p.log");
