@@ -9,7 +9,7 @@ import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
- * Makes room in a segment: expired entries first, then the least recently used, by the eviction
+ * Makes room in a segment: expired and tag-invalidated entries first, then the least recently used, by the eviction
  * clock's reading stamped into each entry at its last hit or write. A batch LRU, exact within a
  * segment and sampled across segments (keys spread evenly over segments by hash).
  */
@@ -44,7 +44,7 @@ final class Evictor {
                     - sizing.budgetChunks() / BATCH_DIVISOR;
             long targetEntries = sizing.maxEntriesPerSegment() - 1 - sizing.maxEntriesPerSegment() / BATCH_DIVISOR;
             for (int round = 0; round < 4 && over(segment, targetChunks, targetEntries); round++) {
-                long[] stamps = collectStamps(c, now, (int) store.entries(segment));
+                long[] stamps = collectStamps(store, c, now, (int) store.entries(segment));
                 int n = stamps.length;
                 long overChunks = store.chunks(segment) - Math.max(0, targetChunks);
                 long averageChunks = Math.max(1, store.chunks(segment) / Math.max(1, n));
@@ -55,9 +55,9 @@ final class Evictor {
                     if (!over(segment, targetChunks, targetEntries)) {
                         return false;
                     }
-                    boolean expired = !EntryCodec.isLive(e, now);
-                    if ((expired || EntryCodec.access(e) <= threshold) && !isKey(e, protectedKey)) {
-                        store.removeIterated(e, segment, s, expired ? Cause.EXPIRATION : Cause.EVICTION);
+                    Cause dead = store.deadCause(e, now);
+                    if ((dead != null || EntryCodec.access(e) <= threshold) && !isKey(e, protectedKey)) {
+                        store.removeIterated(e, segment, s, dead != null ? dead : Cause.EVICTION);
                     }
                     return true;
                 });
@@ -69,14 +69,14 @@ final class Evictor {
         return store.chunks(segment) > Math.max(0, targetChunks) || store.entries(segment) > Math.max(0, targetEntries);
     }
 
-    private static long[] collectStamps(MapSegmentContext<byte[], byte[], ?> c, long now, int expected) {
+    private static long[] collectStamps(Store store, MapSegmentContext<byte[], byte[], ?> c, long now, int expected) {
         long[][] stamps = {new long[Math.max(16, expected + 16)]};
         int[] n = {0};
         c.forEachSegmentEntry(e -> {
             if (n[0] == stamps[0].length) {
                 stamps[0] = Arrays.copyOf(stamps[0], n[0] * 2);
             }
-            stamps[0][n[0]++] = EntryCodec.isLive(e, now) ? EntryCodec.access(e) : Long.MIN_VALUE;
+            stamps[0][n[0]++] = store.deadCause(e, now) == null ? EntryCodec.access(e) : Long.MIN_VALUE;
         });
         return Arrays.copyOf(stamps[0], n[0]);
     }
