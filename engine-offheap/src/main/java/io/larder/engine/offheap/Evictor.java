@@ -16,7 +16,7 @@ import net.openhft.chronicle.map.MapSegmentContext;
 final class Evictor {
 
     /** Each eviction frees this fraction of the segment's budget beyond what the write needs. */
-    private static final int BATCH_DIVISOR = 32;
+    static final int BATCH_DIVISOR = 32;
 
     private final Store store;
     private final Sizing sizing;
@@ -62,7 +62,33 @@ final class Evictor {
                     return true;
                 });
             }
+            if (store.admission != null) {
+                queueVictims(c, segment, now, protectedKey);
+            }
         }
+    }
+
+    /** Hands {@link Admission} the segment's coldest live entries, coldest first. */
+    private void queueVictims(MapSegmentContext<byte[], byte[], ?> c, int segment, long now, byte[] protectedKey) {
+        long[] stamps = collectStamps(store, c, now, (int) store.entries(segment));
+        if (stamps.length == 0) {
+            store.admission.offer(segment, java.util.List.of());
+            return;
+        }
+        long bar = select(stamps, Admission.QUEUE_LENGTH);
+        java.util.List<Admission.Victim> victims = new java.util.ArrayList<>();
+        c.forEachSegmentEntry(e -> {
+            long stamp = EntryCodec.access(e);
+            if (stamp <= bar && victims.size() < 2 * Admission.QUEUE_LENGTH && store.deadCause(e, now) == null
+                    && !isKey(e, protectedKey)) {
+                Data<byte[]> k = e.key();
+                byte[] key = new byte[(int) k.size()];
+                k.bytes().read(k.offset(), key, 0, key.length);
+                victims.add(new Admission.Victim(key, stamp, FrequencySketch.hash(key, key.length)));
+            }
+        });
+        victims.sort(java.util.Comparator.comparingLong(Admission.Victim::stamp));
+        store.admission.offer(segment, victims.subList(0, Math.min(victims.size(), Admission.QUEUE_LENGTH)));
     }
 
     private boolean over(int segment, long targetChunks, long targetEntries) {

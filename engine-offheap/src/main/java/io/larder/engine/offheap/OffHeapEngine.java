@@ -78,6 +78,11 @@ public final class OffHeapEngine implements StorageEngine {
     private volatile long offHeapReservedAtClose;
 
     OffHeapEngine(String name, Clock clock, Sizing sizing, Duration sweepInterval) {
+        this(name, clock, sizing, sweepInterval, OffHeapEngineProvider.AdmissionPolicy.NONE);
+    }
+
+    OffHeapEngine(String name, Clock clock, Sizing sizing, Duration sweepInterval,
+            OffHeapEngineProvider.AdmissionPolicy admissionPolicy) {
         JvmFlags.require();
         this.name = name;
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,13 +112,16 @@ public final class OffHeapEngine implements StorageEngine {
         try {
             JvmFlags.tidyAfterOpen();
             long resolution = Math.min(MAX_EXPIRY_RESOLUTION_MILLIS, sweepInterval.toMillis());
-            this.store = new Store(map, sizing, counters, versionFloor, resolution);
-            reads.attach(map, store.tagMarks);
+            Admission admission = admissionPolicy == OffHeapEngineProvider.AdmissionPolicy.TINYLFU
+                    ? new Admission(sizing.segments(), sizing.segments() * sizing.maxEntriesPerSegment() / 2) : null;
+            this.store = new Store(map, sizing, counters, versionFloor, resolution, admission);
+            reads.attach(map, store.tagMarks, admission);
             this.writes = new WritePath(this, store, new Evictor(store, clock), clock);
             this.sweeper = new Sweeper(store, clock);
             task = BackgroundTask.start("larder-" + name + "-sweeper", sweepInterval, this::sweepInBackground, LOG);
             LOG.log(Level.DEBUG, () -> "opened offheap engine '" + name + "': " + sizing + ", sweepInterval "
-                    + sweepInterval + ", off-heap reserved " + map.offHeapMemoryUsed() + " bytes");
+                    + sweepInterval + ", admission " + admissionPolicy + ", off-heap reserved "
+                    + map.offHeapMemoryUsed() + " bytes");
         } catch (RuntimeException | Error e) {
             // No engine to close comes out of a failed open: free what it had taken here.
             undoOpen(task, e);
@@ -342,6 +350,7 @@ public final class OffHeapEngine implements StorageEngine {
                         Map.entry("indexHeapBytes", store.variants.heapBytes()),
                         Map.entry("segmentFullRetries", c.segmentFulls.sum()),
                         Map.entry("sweepExamined", c.sweepExamined.sum()),
+                        Map.entry("admissionRejected", c.admissionRejected.sum()),
                         Map.entry("taggedWatermarks", (long) store.tagMarks.size())));
     }
 

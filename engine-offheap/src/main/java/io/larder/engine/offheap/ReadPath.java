@@ -39,6 +39,7 @@ final class ReadPath {
     private final Clock clock;
     private final Counters counters;
     private TagMarks tagMarks;
+    private Admission admission;
     private final HitReader valueReader = new HitReader();
     private ChronicleMap<byte[], byte[]> map;
 
@@ -53,9 +54,10 @@ final class ReadPath {
     }
 
     /** The map built with {@link #valueReader()}, and the store's tag watermarks. */
-    void attach(ChronicleMap<byte[], byte[]> builtMap, TagMarks marks) {
+    void attach(ChronicleMap<byte[], byte[]> builtMap, TagMarks marks, Admission keyAdmission) {
         this.map = builtMap;
         this.tagMarks = marks;
+        this.admission = keyAdmission;
     }
 
     /**
@@ -70,6 +72,9 @@ final class ReadPath {
         s.reader = reader;
         s.result = null;
         try {
+            if (admission != null) {
+                admission.record(k, k.length);
+            }
             byte[] outcome = map.getUsing(k, null);
             if (outcome == HIT) {
                 counters.hits.increment();

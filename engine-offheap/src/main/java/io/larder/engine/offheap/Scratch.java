@@ -88,7 +88,7 @@ final class Scratch {
         return k;
     }
 
-    /** A fresh untagged store's entry; see {@link #prepare(ByteBuffer, int, int, long, long, long, long, long, byte[])}. */
+    /** A fresh untagged store's entry (see the general {@code prepare}). */
     BytesStore<?, ?> prepare(ByteBuffer value, int flags, long expiresAt, long now, long access) {
         return prepare(value, 0, flags, expiresAt, now, access, EntryCodec.stats(0, now), 0, null);
     }

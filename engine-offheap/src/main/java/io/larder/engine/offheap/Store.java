@@ -30,12 +30,15 @@ final class Store {
     final VariantIndex variants = new VariantIndex();
     final ExpiryIndex expiries;
     final TagMarks tagMarks;
+    /** TinyLFU admission, or null for none. */
+    final Admission admission;
     private final AtomicLong lastVersion;
     private final AtomicLongArray segmentChunks;
     private final AtomicLongArray segmentEntries;
 
     Store(ChronicleMap<byte[], byte[]> map, Sizing sizing, Counters counters, long firstVersionFloor,
-            long expiryResolutionMillis) {
+            long expiryResolutionMillis, Admission admission) {
+        this.admission = admission;
         this.map = map;
         this.sizing = sizing;
         this.counters = counters;
@@ -203,6 +206,29 @@ final class Store {
             return 0;
         }
         return Math.max(1, over);
+    }
+
+    /**
+     * Whether a new entry would take the segment's last room: free room within an eviction batch,
+     * where {@link Admission} decides who gets in.
+     */
+    boolean nearlyFull(int segment, int keyLength, long storedLength) {
+        long budget = sizing.budgetChunks();
+        long maxEntries = sizing.maxEntriesPerSegment();
+        long newChunks = sizing.chunks(keyLength, storedLength);
+        return segmentChunks.get(segment) + newChunks > budget - budget / Evictor.BATCH_DIVISOR
+                || segmentEntries.get(segment) + 1 > maxEntries - maxEntries / Evictor.BATCH_DIVISOR;
+    }
+
+    /** Evicts the entry under {@code key} if it is live and unread since its eviction stamp was {@code stamp}. */
+    void evictIfCold(byte[] key, long stamp, long now) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e != null && EntryCodec.access(e) == stamp && deadCause(e, now) == null) {
+                remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), Cause.EVICTION);
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.larder.engine.offheap;
 
 import io.larder.spi.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reclaims expired entries (lease placeholders too): for each segment, the keys whose expiry tick
@@ -24,7 +25,7 @@ final class Sweeper {
     }
 
     /** Set by a tag removal, cleared by the pass that starts the scan it asks for. */
-    private final java.util.concurrent.atomic.AtomicBoolean tagScanDue = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean tagScanDue = new AtomicBoolean();
 
     /** Asks the next pass to scan for entries a tag's remove mark hides. */
     void tagRemoved() {

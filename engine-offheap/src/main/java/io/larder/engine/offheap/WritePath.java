@@ -49,6 +49,11 @@ final class WritePath {
         int keyLength = k.length;
         int prefixLength = key.primaryPrefixLength();
         int valueLength = value.remaining();
+        Admission admission = store.admission;
+        boolean weighed = admission == null;
+        if (admission != null) {
+            admission.record(k, keyLength);
+        }
         for (int fullRetries = 0; ; ) {
             long now = clock.millis();
             long expiresAt = expiry.expiresAt(now);
@@ -64,15 +69,33 @@ final class WritePath {
                     // array is hidden, goes the general way.)
                     return store.overwrite(c, e, segment, k, value, flags, expiresAt, now);
                 }
-                needChunks = store.roomNeeded(segment, e, keyLength, EntryHeader.LENGTH + valueLength);
-                if (needChunks == 0) {
-                    try {
-                        return store.write(c, e, segment, s, s.prepare(value, flags, expiresAt, now,
-                                store.counters.tick()), s.preparedLength, k, prefixLength, expiresAt, now, null, 0);
-                    } catch (SegmentFullException full) {
-                        needChunks = store.roomAfterFull(fullRetries++);
+                if (!weighed && e == null && store.nearlyFull(segment, keyLength, EntryHeader.LENGTH + valueLength)) {
+                    needChunks = -1; // weigh it outside the context: displacing a victim locks its segment
+                } else {
+                    needChunks = store.roomNeeded(segment, e, keyLength, EntryHeader.LENGTH + valueLength);
+                    if (needChunks == 0) {
+                        try {
+                            return store.write(c, e, segment, s, s.prepare(value, flags, expiresAt, now,
+                                    store.counters.tick()), s.preparedLength, k, prefixLength, expiresAt, now, null,
+                                    0);
+                        } catch (SegmentFullException full) {
+                            needChunks = store.roomAfterFull(fullRetries++);
+                        }
                     }
                 }
+            }
+            if (needChunks < 0) {
+                weighed = true;
+                Admission.Victim victim = admission.decide(segment, k);
+                if (victim == Admission.REJECT) {
+                    // Dropped as if evicted at once: a version no entry has, so a CAS on it finds nothing.
+                    store.counters.admissionRejected.increment();
+                    return store.nextVersion();
+                }
+                if (victim != null) {
+                    store.evictIfCold(victim.key(), victim.stamp(), now);
+                }
+                continue;
             }
             evictor.evict(segment, needChunks, s, k);
         }

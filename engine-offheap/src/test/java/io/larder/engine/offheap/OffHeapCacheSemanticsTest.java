@@ -112,7 +112,8 @@ class OffHeapCacheSemanticsTest {
         }
         tasks[2] = () -> {
             for (int i = 0; i < 200_000 && !stop.get() && System.nanoTime() < deadline; i++) {
-                marks.add(engine.invalidateTag("t", i % 3 == 0 ? InvalidationMode.MARK_STALE : InvalidationMode.REMOVE));
+                InvalidationMode mode = i % 3 == 0 ? InvalidationMode.MARK_STALE : InvalidationMode.REMOVE;
+                marks.add(engine.invalidateTag("t", mode));
             }
         };
         together(tasks);
