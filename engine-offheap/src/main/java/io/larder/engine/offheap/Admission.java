@@ -9,6 +9,9 @@ import java.util.ArrayDeque;
  * cold entry stays. So a scan or a long tail of one-off keys cannot flush the entries that are
  * read again and again.
  *
+ * <p>The evictor, too, evicts the least frequent entries first (then the least recently used), so
+ * room made for an admitted newcomer is not taken from the entries the sketch knows as popular.
+ *
  * <p>Every read (hit or miss) and every {@code set} counts one sighting of its key. Each segment
  * has a short queue of its coldest entries (by the eviction stamp), filled by the {@link Evictor}
  * when it evicts; a newcomer is weighed against the head of its segment's queue. A segment counts
@@ -25,12 +28,12 @@ final class Admission {
     /** Victims kept per segment. */
     static final int QUEUE_LENGTH = 32;
 
-    /** A cold entry, its eviction stamp when queued and its key's hash. */
-    record Victim(byte[] key, long stamp, long hash) {
+    /** A cold entry, its eviction stamp when queued, its key's hash and its place in the eviction order. */
+    record Victim(byte[] key, long stamp, long hash, long rank) {
     }
 
     /** The answer that drops the newcomer. */
-    static final Victim REJECT = new Victim(new byte[0], 0, 0);
+    static final Victim REJECT = new Victim(new byte[0], 0, 0, 0);
 
     private final FrequencySketch sketch;
     private final ArrayDeque<Victim>[] queues;
@@ -47,6 +50,11 @@ final class Admission {
     /** Counts a sighting of the first {@code length} bytes of {@code key}. */
     void record(byte[] key, int length) {
         sketch.increment(FrequencySketch.hash(key, length));
+    }
+
+    /** The sketch's estimate for the key with {@code hash}, 0..15. */
+    int frequency(long hash) {
+        return sketch.frequency(hash);
     }
 
     /** Replaces the segment's queue with {@code coldestFirst}. */

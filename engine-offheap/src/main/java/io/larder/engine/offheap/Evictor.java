@@ -9,8 +9,9 @@ import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
- * Makes room in a segment: expired and tag-invalidated entries first, then the least recently used, by the eviction
- * clock's reading stamped into each entry at its last hit or write. A batch LRU, exact within a
+ * Makes room in a segment: expired and tag-invalidated entries first, then the least recently used, by the
+ * eviction clock's reading stamped into each entry at its last hit or write (with {@link Admission}, the
+ * least frequent first, then the least recently used). A batch LRU, exact within a
  * segment and sampled across segments (keys spread evenly over segments by hash).
  */
 final class Evictor {
@@ -56,7 +57,7 @@ final class Evictor {
                         return false;
                     }
                     Cause dead = store.deadCause(e, now);
-                    if ((dead != null || EntryCodec.access(e) <= threshold) && !isKey(e, protectedKey)) {
+                    if ((dead != null || rank(store, e) <= threshold) && !isKey(e, protectedKey)) {
                         store.removeIterated(e, segment, s, dead != null ? dead : Cause.EVICTION);
                     }
                     return true;
@@ -78,17 +79,32 @@ final class Evictor {
         long bar = select(stamps, Admission.QUEUE_LENGTH);
         java.util.List<Admission.Victim> victims = new java.util.ArrayList<>();
         c.forEachSegmentEntry(e -> {
-            long stamp = EntryCodec.access(e);
-            if (stamp <= bar && victims.size() < 2 * Admission.QUEUE_LENGTH && store.deadCause(e, now) == null
+            long rank = rank(store, e);
+            if (rank <= bar && victims.size() < 2 * Admission.QUEUE_LENGTH && store.deadCause(e, now) == null
                     && !isKey(e, protectedKey)) {
                 Data<byte[]> k = e.key();
                 byte[] key = new byte[(int) k.size()];
                 k.bytes().read(k.offset(), key, 0, key.length);
-                victims.add(new Admission.Victim(key, stamp, FrequencySketch.hash(key, key.length)));
+                victims.add(new Admission.Victim(key, EntryCodec.access(e), FrequencySketch.hash(key, key.length),
+                        rank));
             }
         });
-        victims.sort(java.util.Comparator.comparingLong(Admission.Victim::stamp));
+        victims.sort(java.util.Comparator.comparingLong(Admission.Victim::rank));
         store.admission.offer(segment, victims.subList(0, Math.min(victims.size(), Admission.QUEUE_LENGTH)));
+    }
+
+    /**
+     * A live entry's place in the eviction order, lowest first: its eviction stamp (least recently
+     * used first) or, with admission, its key's frequency and then its stamp (least frequent first).
+     */
+    private static long rank(Store store, MapEntry<byte[], byte[]> e) {
+        long stamp = EntryCodec.access(e);
+        if (store.admission == null) {
+            return stamp;
+        }
+        Data<byte[]> k = e.key();
+        long frequency = store.admission.frequency(FrequencySketch.hash(k.bytes(), k.offset(), (int) k.size()));
+        return (frequency << 58) | (stamp & ((1L << 58) - 1));
     }
 
     private boolean over(int segment, long targetChunks, long targetEntries) {
@@ -102,7 +118,7 @@ final class Evictor {
             if (n[0] == stamps[0].length) {
                 stamps[0] = Arrays.copyOf(stamps[0], n[0] * 2);
             }
-            stamps[0][n[0]++] = store.deadCause(e, now) == null ? EntryCodec.access(e) : Long.MIN_VALUE;
+            stamps[0][n[0]++] = store.deadCause(e, now) == null ? rank(store, e) : Long.MIN_VALUE;
         });
         return Arrays.copyOf(stamps[0], n[0]);
     }

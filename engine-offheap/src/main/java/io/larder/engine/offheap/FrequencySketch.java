@@ -22,11 +22,12 @@ final class FrequencySketch {
     private final int sampleSize;
     private int additions;
 
-    /** A sketch for about {@code expectedEntries} distinct live keys (eight counters each). */
+    /** A sketch for about {@code expectedEntries} distinct live keys (sixteen counters each, 8 bytes). */
     FrequencySketch(long expectedEntries) {
         long entries = Math.max(64, Math.min(expectedEntries, 1L << 26));
-        // Half the next power of two of the entries: eight counters per entry.
-        int longs = Math.max(8, (int) Long.highestOneBit(entries - 1));
+        // The next power of two of the entries: sixteen counters per entry, so that the keys seen
+        // once in a sample period (a scan) overstate one another little.
+        int longs = Math.max(8, (int) Long.highestOneBit(entries - 1) << 1);
         this.table = new long[longs];
         this.mask = longs - 1;
         this.sampleSize = (int) Math.min(Integer.MAX_VALUE, 10 * entries);
@@ -37,6 +38,15 @@ final class FrequencySketch {
         long h = 0x243F6A8885A308D3L ^ length;
         for (int i = 0; i < length; i++) {
             h = (h ^ (key[i] & 0xFF)) * 0x100000001B3L;
+        }
+        return mix(h);
+    }
+
+    /** {@link #hash(byte[], int)} of {@code length} bytes at {@code offset} of {@code in}. */
+    static long hash(net.openhft.chronicle.bytes.RandomDataInput in, long offset, int length) {
+        long h = 0x243F6A8885A308D3L ^ length;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ (in.readByte(offset + i) & 0xFF)) * 0x100000001B3L;
         }
         return mix(h);
     }

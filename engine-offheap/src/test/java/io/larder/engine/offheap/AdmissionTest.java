@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AdmissionTest {
 
-    private static final String OPTIONS = "capacity=2m&averageValueSize=200&maxValueSize=4k&sweepInterval=1h";
+    private static final String OPTIONS = "capacity=1m&averageValueSize=400&maxValueSize=4k&sweepInterval=1h";
 
-    /** Reads the hot keys a few times, then streams one-off keys through; returns the hot keys still there. */
+    /**
+     * Streams one-off keys through, reading (and on a miss storing) one of a thousand hot keys every
+     * third request: each hot key comes back after some 3,000 other keys, more than the engine
+     * holds (about 2,000), so recency alone loses it. Returns the hot keys still there.
+     */
     private static int hotKeysLeftAfterAScan(String admission) {
         try (StorageEngine engine = Larder.open(EngineConfig.parse("offheap:?" + OPTIONS + "&admission=" + admission))) {
-            byte[] value = new byte[200];
+            byte[] value = new byte[400];
             int hot = 1_000;
             for (int round = 0; round < 4; round++) {
                 for (int i = 0; i < hot; i++) {
@@ -30,8 +34,8 @@ class AdmissionTest {
                     }
                 }
             }
-            for (int i = 0; i < 50_000; i++) {
-                Key key = Key.of("/scan/" + i);
+            for (int i = 0; i < 60_000; i++) {
+                Key key = i % 3 == 0 ? Key.of("/hot/" + (i / 3) % hot) : Key.of("/scan/" + i);
                 if (engine.get(key) == null) {
                     engine.set(key, value, Expiry.never(), 0);
                 }
@@ -51,8 +55,10 @@ class AdmissionTest {
 
     @Test
     void aScanOfOneOffKeysDoesNotFlushTheHotKeysUnderTinyLfu() {
-        assertThat(hotKeysLeftAfterAScan("none")).as("plain LRU loses the hot keys to the scan").isLessThan(100);
-        assertThat(hotKeysLeftAfterAScan("tinylfu")).as("TinyLFU keeps most hot keys").isGreaterThan(900);
+        int lru = hotKeysLeftAfterAScan("none");
+        int tinyLfu = hotKeysLeftAfterAScan("tinylfu");
+        assertThat(tinyLfu).as("TinyLFU keeps nearly all (LRU kept %d)", lru).isGreaterThan(900);
+        assertThat(lru).as("recency alone loses many hot keys to the scan").isLessThan(800);
     }
 
     @Test
