@@ -294,7 +294,8 @@ final class Store {
             boolean placeholder = (EntryCodec.marks(e) & EntryHeader.PLACEHOLDER) != 0;
             Cause cause = dead != null ? dead : placeholder ? Cause.REPLACEMENT : liveCause;
             remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), cause);
-            return cause == liveCause ? 1 : 0;
+            // A tag-invalidated entry is reclaimed as an invalidation too, but was absent already.
+            return dead == null && !placeholder ? 1 : 0;
         }
     }
 
