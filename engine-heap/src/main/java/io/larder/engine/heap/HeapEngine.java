@@ -433,7 +433,7 @@ public final class HeapEngine implements StorageEngine {
     /** Reclaims expired and tag-invalidated entries, and drops watermarks no entry needs any more. */
     private int sweep(long now) {
         int swept = 0;
-        long oldestTagged = Long.MAX_VALUE;
+        long oldest = Long.MAX_VALUE;
         for (Iterator<Map.Entry<Key, Stored>> it = entries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Stored> e = it.next();
             Gone gone = gone(e.getValue(), now);
@@ -442,12 +442,14 @@ public final class HeapEngine implements StorageEngine {
                 it.remove();
                 countGone(gone);
                 swept++;
-            } else if (!e.getValue().tags.isEmpty()) {
-                oldestTagged = Math.min(oldestTagged, e.getValue().version);
+            } else {
+                oldest = Math.min(oldest, e.getValue().version);
             }
         }
-        // a watermark only reaches entries with lower versions; with none left, later ones are all above it
-        long floor = oldestTagged;
+        // A watermark reaches entries with lower versions, and also guards a tagged compare-and-set over
+        // any entry with a lower version (a placeholder's or a lease's token, untagged): only once no
+        // entry at all is below it can it go; later entries are all above it.
+        long floor = oldest;
         watermarks.values().removeIf(m -> m[0] <= floor && m[1] <= floor);
         return swept;
     }
