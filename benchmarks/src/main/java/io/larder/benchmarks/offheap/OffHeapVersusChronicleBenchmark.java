@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The {@code offheap} engine beside a raw Chronicle Map holding the same keys (their encodings) and
- * values, and Caffeine as the on-heap reference. The engine adds a 40-byte header, expiry checks,
+ * values, and Caffeine as the on-heap reference. The engine adds a 48-byte header, expiry checks,
  * hit counting, eviction stamps and its budgets; the raw map does none of that. Every store is
  * sized to hold all keys, so nothing is evicted.
  */

@@ -13,6 +13,8 @@ final class Counters {
     final LongAdder expirations = new LongAdder();
     /** Writes that found no contiguous room although the budget admitted them. */
     final LongAdder segmentFulls = new LongAdder();
+    /** New keys {@link Admission} kept out. */
+    final LongAdder admissionRejected = new LongAdder();
     /** Entries the sweeper looked at: what it costs. */
     final LongAdder sweepExamined = new LongAdder();
 

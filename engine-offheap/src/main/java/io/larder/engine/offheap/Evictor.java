@@ -9,14 +9,15 @@ import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
- * Makes room in a segment: expired entries first, then the least recently used, by the eviction
- * clock's reading stamped into each entry at its last hit or write. A batch LRU, exact within a
+ * Makes room in a segment: expired and tag-invalidated entries first, then the least recently used, by the
+ * eviction clock's reading stamped into each entry at its last hit or write (with {@link Admission}, the
+ * least frequent first, then the least recently used). A batch LRU, exact within a
  * segment and sampled across segments (keys spread evenly over segments by hash).
  */
 final class Evictor {
 
     /** Each eviction frees this fraction of the segment's budget beyond what the write needs. */
-    private static final int BATCH_DIVISOR = 32;
+    static final int BATCH_DIVISOR = 32;
 
     private final Store store;
     private final Sizing sizing;
@@ -44,7 +45,7 @@ final class Evictor {
                     - sizing.budgetChunks() / BATCH_DIVISOR;
             long targetEntries = sizing.maxEntriesPerSegment() - 1 - sizing.maxEntriesPerSegment() / BATCH_DIVISOR;
             for (int round = 0; round < 4 && over(segment, targetChunks, targetEntries); round++) {
-                long[] stamps = collectStamps(c, now, (int) store.entries(segment));
+                long[] stamps = collectStamps(store, c, now, (int) store.entries(segment));
                 int n = stamps.length;
                 long overChunks = store.chunks(segment) - Math.max(0, targetChunks);
                 long averageChunks = Math.max(1, store.chunks(segment) / Math.max(1, n));
@@ -55,28 +56,69 @@ final class Evictor {
                     if (!over(segment, targetChunks, targetEntries)) {
                         return false;
                     }
-                    boolean expired = !EntryCodec.isLive(e, now);
-                    if ((expired || EntryCodec.access(e) <= threshold) && !isKey(e, protectedKey)) {
-                        store.removeIterated(e, segment, s, expired ? Cause.EXPIRATION : Cause.EVICTION);
+                    Cause dead = store.deadCause(e, now);
+                    if ((dead != null || rank(store, e) <= threshold) && !isKey(e, protectedKey)) {
+                        store.removeIterated(e, segment, s, dead != null ? dead : Cause.EVICTION);
                     }
                     return true;
                 });
             }
+            if (store.admission != null) {
+                queueVictims(c, segment, now, protectedKey);
+            }
         }
+    }
+
+    /** Hands {@link Admission} the segment's coldest live entries, coldest first. */
+    private void queueVictims(MapSegmentContext<byte[], byte[], ?> c, int segment, long now, byte[] protectedKey) {
+        long[] stamps = collectStamps(store, c, now, (int) store.entries(segment));
+        if (stamps.length == 0) {
+            store.admission.offer(segment, java.util.List.of());
+            return;
+        }
+        long bar = select(stamps, Admission.QUEUE_LENGTH);
+        java.util.List<Admission.Victim> victims = new java.util.ArrayList<>();
+        c.forEachSegmentEntry(e -> {
+            long rank = rank(store, e);
+            if (rank <= bar && victims.size() < 2 * Admission.QUEUE_LENGTH && store.deadCause(e, now) == null
+                    && !isKey(e, protectedKey)) {
+                Data<byte[]> k = e.key();
+                byte[] key = new byte[(int) k.size()];
+                k.bytes().read(k.offset(), key, 0, key.length);
+                victims.add(new Admission.Victim(key, EntryCodec.access(e), FrequencySketch.hash(key, key.length),
+                        rank));
+            }
+        });
+        victims.sort(java.util.Comparator.comparingLong(Admission.Victim::rank));
+        store.admission.offer(segment, victims.subList(0, Math.min(victims.size(), Admission.QUEUE_LENGTH)));
+    }
+
+    /**
+     * A live entry's place in the eviction order, lowest first: its eviction stamp (least recently
+     * used first) or, with admission, its key's frequency and then its stamp (least frequent first).
+     */
+    private static long rank(Store store, MapEntry<byte[], byte[]> e) {
+        long stamp = EntryCodec.access(e);
+        if (store.admission == null) {
+            return stamp;
+        }
+        Data<byte[]> k = e.key();
+        long frequency = store.admission.frequency(FrequencySketch.hash(k.bytes(), k.offset(), (int) k.size()));
+        return (frequency << 58) | (stamp & ((1L << 58) - 1));
     }
 
     private boolean over(int segment, long targetChunks, long targetEntries) {
         return store.chunks(segment) > Math.max(0, targetChunks) || store.entries(segment) > Math.max(0, targetEntries);
     }
 
-    private static long[] collectStamps(MapSegmentContext<byte[], byte[], ?> c, long now, int expected) {
+    private static long[] collectStamps(Store store, MapSegmentContext<byte[], byte[], ?> c, long now, int expected) {
         long[][] stamps = {new long[Math.max(16, expected + 16)]};
         int[] n = {0};
         c.forEachSegmentEntry(e -> {
             if (n[0] == stamps[0].length) {
                 stamps[0] = Arrays.copyOf(stamps[0], n[0] * 2);
             }
-            stamps[0][n[0]++] = EntryCodec.isLive(e, now) ? EntryCodec.access(e) : Long.MIN_VALUE;
+            stamps[0][n[0]++] = store.deadCause(e, now) == null ? rank(store, e) : Long.MIN_VALUE;
         });
         return Arrays.copyOf(stamps[0], n[0]);
     }

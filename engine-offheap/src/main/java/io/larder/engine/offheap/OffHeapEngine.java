@@ -9,11 +9,13 @@ import io.larder.spi.EngineStats;
 import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.LarderException;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
 import io.larder.spi.Versions;
+import io.larder.spi.WriteOptions;
 import io.larder.spi.internal.BackgroundTask;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -59,8 +61,10 @@ public final class OffHeapEngine implements StorageEngine {
     private static final Logger LOG = System.getLogger("io.larder.engine.offheap");
     /** The finest grain of the expiry index, whatever the sweep interval. */
     private static final long MAX_EXPIRY_RESOLUTION_MILLIS = 100;
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.CACHE_SEMANTICS);
 
     private final String name;
+    private final Clock clock;
     private final Sizing sizing;
     private final Counters counters = new Counters();
     private final Gate gate;
@@ -74,9 +78,14 @@ public final class OffHeapEngine implements StorageEngine {
     private volatile long offHeapReservedAtClose;
 
     OffHeapEngine(String name, Clock clock, Sizing sizing, Duration sweepInterval) {
+        this(name, clock, sizing, sweepInterval, OffHeapEngineProvider.AdmissionPolicy.NONE);
+    }
+
+    OffHeapEngine(String name, Clock clock, Sizing sizing, Duration sweepInterval,
+            OffHeapEngineProvider.AdmissionPolicy admissionPolicy) {
         JvmFlags.require();
         this.name = name;
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.sizing = sizing;
         this.gate = new Gate(name);
         this.reads = new ReadPath(clock, counters);
@@ -101,15 +110,18 @@ public final class OffHeapEngine implements StorageEngine {
         this.map = created;
         BackgroundTask task = null;
         try {
-            reads.attach(map);
             JvmFlags.tidyAfterOpen();
             long resolution = Math.min(MAX_EXPIRY_RESOLUTION_MILLIS, sweepInterval.toMillis());
-            this.store = new Store(map, sizing, counters, versionFloor, resolution);
-            this.writes = new WritePath(store, new Evictor(store, clock), clock);
+            Admission admission = admissionPolicy == OffHeapEngineProvider.AdmissionPolicy.TINYLFU
+                    ? new Admission(sizing.segments(), sizing.segments() * sizing.maxEntriesPerSegment() / 2) : null;
+            this.store = new Store(map, sizing, counters, versionFloor, resolution, admission);
+            reads.attach(map, store.tagMarks, admission);
+            this.writes = new WritePath(this, store, new Evictor(store, clock), clock);
             this.sweeper = new Sweeper(store, clock);
             task = BackgroundTask.start("larder-" + name + "-sweeper", sweepInterval, this::sweepInBackground, LOG);
             LOG.log(Level.DEBUG, () -> "opened offheap engine '" + name + "': " + sizing + ", sweepInterval "
-                    + sweepInterval + ", off-heap reserved " + map.offHeapMemoryUsed() + " bytes");
+                    + sweepInterval + ", admission " + admissionPolicy + ", off-heap reserved "
+                    + map.offHeapMemoryUsed() + " bytes");
         } catch (RuntimeException | Error e) {
             // No engine to close comes out of a failed open: free what it had taken here.
             undoOpen(task, e);
@@ -142,7 +154,12 @@ public final class OffHeapEngine implements StorageEngine {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of();
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
     }
 
     @Override
@@ -228,6 +245,31 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    /**
+     * Removes or marks stale every entry carrying {@code tag} written before this call, by raising
+     * the tag's watermark (see {@link TagMarks} for how this stays linearizable with concurrent
+     * writes); the sweeper's next pass reclaims the removed entries.
+     *
+     * @throws NullPointerException if {@code tag} or {@code mode} is null
+     * @throws IllegalArgumentException if the tag is outside the limits of {@link WriteOptions}
+     * @throws EngineClosedException if the engine is closed
+     */
+    @Override
+    public long invalidateTag(String tag, InvalidationMode mode) {
+        WriteOptions.checkTag(tag);
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        gate.enter();
+        try {
+            long mark = store.tagMarks.invalidate(tag, mode);
+            if (mode == InvalidationMode.REMOVE) {
+                sweeper.tagRemoved();
+            }
+            return mark;
+        } finally {
+            gate.exit();
+        }
+    }
+
     @Override
     public List<Variant> variants(byte[] primary) {
         Key.checkPrimary(primary);
@@ -297,17 +339,19 @@ public final class OffHeapEngine implements StorageEngine {
         Counters c = counters;
         return new EngineStats(entries, sizing.chunkBytes(chunks), sizing.capacity(), c.hits.sum(), c.misses.sum(),
                 c.writes.sum(), c.deletes.sum(), c.invalidations.sum(), c.evictions.sum(), c.expirations.sum(),
-                sweeperTask.failures(), Map.of(
-                        "offHeapReserved", offHeapReserved,
-                        "segments", (long) sizing.segments(),
-                        "chunkSize", (long) sizing.chunkSize(),
-                        "maxEntriesPerSegment", sizing.maxEntriesPerSegment(),
-                        "lastVersion", store.lastVersion(),
-                        "indexedPrimaries", store.variants.primaries(),
-                        "indexedVariants", store.variants.variants(),
-                        "indexHeapBytes", store.variants.heapBytes(),
-                        "segmentFullRetries", c.segmentFulls.sum(),
-                        "sweepExamined", c.sweepExamined.sum()));
+                sweeperTask.failures(), Map.ofEntries(
+                        Map.entry("offHeapReserved", offHeapReserved),
+                        Map.entry("segments", (long) sizing.segments()),
+                        Map.entry("chunkSize", (long) sizing.chunkSize()),
+                        Map.entry("maxEntriesPerSegment", sizing.maxEntriesPerSegment()),
+                        Map.entry("lastVersion", store.lastVersion()),
+                        Map.entry("indexedPrimaries", store.variants.primaries()),
+                        Map.entry("indexedVariants", store.variants.variants()),
+                        Map.entry("indexHeapBytes", store.variants.heapBytes()),
+                        Map.entry("segmentFullRetries", c.segmentFulls.sum()),
+                        Map.entry("sweepExamined", c.sweepExamined.sum()),
+                        Map.entry("admissionRejected", c.admissionRejected.sum()),
+                        Map.entry("taggedWatermarks", (long) store.tagMarks.size())));
     }
 
     /** The geometry the map was built with. */

@@ -22,7 +22,7 @@ public final class OffHeapEngineProvider implements EngineProvider {
 
     /** Off-heap bytes the entries may take. */
     public static final Option<Long> CAPACITY = Option.size("capacity", 64L << 20, 1L << 20,
-            "off-heap bytes the entries may take (keys, values, a 40-byte header and Chronicle's chunk rounding);"
+            "off-heap bytes the entries may take (keys, values, a 48-byte header and Chronicle's chunk rounding);"
                     + " Chronicle reserves about 1.2x this, see the README");
     /** The largest value stored. */
     public static final Option<Long> MAX_VALUE_SIZE = Option.size("maxValueSize", 1L << 20, 1,
@@ -37,6 +37,19 @@ public final class OffHeapEngineProvider implements EngineProvider {
     /** How often the sweeper reclaims expired entries. */
     public static final Option<Duration> SWEEP_INTERVAL = Option.duration("sweepInterval", Duration.ofSeconds(1),
             Duration.ofMillis(1), "how often a background daemon thread reclaims expired entries");
+
+    /** Which new keys may displace cold entries when the engine is full. */
+    public enum AdmissionPolicy {
+        /** Every new key gets in; the least recently used entries make room. */
+        NONE,
+        /** A new key gets in only if seen more often than the entry it would displace (TinyLFU). */
+        TINYLFU
+    }
+
+    /** The admission policy. */
+    public static final Option<AdmissionPolicy> ADMISSION = Option.choice("admission", AdmissionPolicy.class,
+            AdmissionPolicy.NONE, "none: every new key is stored; tinylfu: once full, a new key from set is stored only"
+                    + " if a frequency sketch saw it more often than the coldest entry, which it then displaces");
 
     /** The name configurations use. */
     public static final String NAME = "offheap";
@@ -53,7 +66,7 @@ public final class OffHeapEngineProvider implements EngineProvider {
 
     @Override
     public List<Option<?>> options() {
-        return List.of(CAPACITY, MAX_VALUE_SIZE, AVERAGE_VALUE_SIZE, AVERAGE_KEY_SIZE, SWEEP_INTERVAL);
+        return List.of(CAPACITY, MAX_VALUE_SIZE, AVERAGE_VALUE_SIZE, AVERAGE_KEY_SIZE, SWEEP_INTERVAL, ADMISSION);
     }
 
     @Override
@@ -62,6 +75,7 @@ public final class OffHeapEngineProvider implements EngineProvider {
                 config.require(AVERAGE_KEY_SIZE), config.require(AVERAGE_VALUE_SIZE));
         // Before any Chronicle class loads, so a JVM without the flags gets a message, not an AssertionError.
         JvmFlags.require();
-        return new OffHeapEngine(config.engine(), config.clock(), sizing, config.require(SWEEP_INTERVAL));
+        return new OffHeapEngine(config.engine(), config.clock(), sizing, config.require(SWEEP_INTERVAL),
+                config.require(ADMISSION));
     }
 }

@@ -6,6 +6,7 @@ import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.LarderException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.serialization.SizedReader;
@@ -16,8 +17,18 @@ import net.openhft.chronicle.map.ChronicleMap;
  * {@code getUsing} path (one read lock, no query-context staging). Chronicle calls {@link
  * #valueReader()} on the stored bytes under the segment's read lock; it checks expiry, stamps the
  * hit and there runs the caller's reader, copies into the caller's buffer, or builds the entry,
- * leaving the result in the thread's {@link Scratch}. Reads never change the store: an expired
- * entry is a miss, left for the sweeper (or a write) to reclaim.
+ * leaving the result in the thread's {@link Scratch}. Reads never change the store's entries: an
+ * expired entry, a lease placeholder and an entry hidden by a tag invalidation are misses, left for
+ * the sweeper (or a write) to reclaim.
+ *
+ * <p><b>Hit statistics.</b> A hit reports the figures from before it, then stamps the entry's hit
+ * count, last access and eviction stamp with plain writes into the map's memory under the segment's
+ * read lock (see {@link EntryCodec#stampHit}): no lock upgrade, no atomic instruction. Readers of one
+ * entry racing on two threads may count one hit for both; a thread alone counts exactly. Only after
+ * the reader returned: a reader that throws leaves the entry as it was.
+ *
+ * <p><b>Tags.</b> Only an entry with the tagged mark decodes its tags and asks the {@link TagMarks};
+ * an untagged one pays one test of a bit it reads anyway.
  */
 final class ReadPath {
 
@@ -27,6 +38,8 @@ final class ReadPath {
 
     private final Clock clock;
     private final Counters counters;
+    private TagMarks tagMarks;
+    private Admission admission;
     private final HitReader valueReader = new HitReader();
     private ChronicleMap<byte[], byte[]> map;
 
@@ -40,9 +53,11 @@ final class ReadPath {
         return valueReader;
     }
 
-    /** The map built with {@link #valueReader()}. */
-    void attach(ChronicleMap<byte[], byte[]> builtMap) {
+    /** The map built with {@link #valueReader()}, and the store's tag watermarks. */
+    void attach(ChronicleMap<byte[], byte[]> builtMap, TagMarks marks, Admission keyAdmission) {
         this.map = builtMap;
+        this.tagMarks = marks;
+        this.admission = keyAdmission;
     }
 
     /**
@@ -57,6 +72,9 @@ final class ReadPath {
         s.reader = reader;
         s.result = null;
         try {
+            if (admission != null) {
+                admission.record(k, k.length);
+            }
             byte[] outcome = map.getUsing(k, null);
             if (outcome == HIT) {
                 counters.hits.increment();
@@ -87,19 +105,33 @@ final class ReadPath {
                 throw new LarderException("stored entry of " + size + " bytes at " + offset + " is out of bounds");
             }
             long expiresAt = EntryCodec.expiresAt(store, offset);
-            // The clock is read only for an entry that can expire (0 is never).
-            if (expiresAt != 0 && !Expiry.isLive(expiresAt, clock.millis())) {
+            long now = clock.millis();
+            if (expiresAt != 0 && !Expiry.isLive(expiresAt, now)) {
                 return EXPIRED;
             }
-            EntryCodec.stampAccess(store, offset, counters.tick());
+            int marks = EntryCodec.marks(store, offset);
+            List<String> tags = List.of();
+            int tagState = TagMarks.VALID;
+            if ((marks & (EntryHeader.PLACEHOLDER | EntryHeader.TAGGED)) != 0) {
+                if ((marks & EntryHeader.PLACEHOLDER) != 0) {
+                    return EXPIRED;
+                }
+                tags = EntryCodec.tags(store, offset);
+                tagState = tagMarks.state(tags, EntryCodec.version(store, offset));
+                if (tagState == TagMarks.REMOVED) {
+                    return EXPIRED;
+                }
+            }
+            long stats = EntryCodec.stats(store, offset);
             Object reader = s.reader;
             if (reader == null) {
-                s.result = EntryCodec.toEntry(store, offset, size);
+                s.result = EntryCodec.toEntry(store, offset, size, now, tags, tagState);
             } else if (reader instanceof ByteBuffer) {
                 s.result = EntryCodec.copyValue(store, offset, size, (ByteBuffer) reader);
             } else {
-                s.result = ((EntryReader<?>) reader).read(s.view(store, offset, size));
+                s.result = ((EntryReader<?>) reader).read(s.view(store, offset, size, stats, now, tags, tagState));
             }
+            EntryCodec.stampHit(store, offset, stats, counters.tick(), now);
             return HIT;
         }
     }

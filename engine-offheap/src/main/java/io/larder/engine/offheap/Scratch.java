@@ -101,12 +101,18 @@ final class Scratch {
         return otherKey;
     }
 
-    /**
-     * Header (version to follow) and value, in this thread's buffer or, when too large to keep per
-     * thread, a one-off one sized exactly; sets {@link #preparedLength}.
-     */
+    /** A fresh untagged store's entry (see the general {@code prepare}). */
     BytesStore<?, ?> prepare(ByteBuffer value, int flags, long expiresAt, long now, long access) {
-        int storedLength = EntryHeader.LENGTH + value.remaining();
+        return prepare(value, 0, flags, expiresAt, now, access, EntryCodec.stats(0, now), 0, null);
+    }
+
+    /**
+     * Header (version to follow), tags section and value, in this thread's buffer or, when too
+     * large to keep per thread, a one-off one sized exactly; sets {@link #preparedLength}.
+     */
+    BytesStore<?, ?> prepare(ByteBuffer value, int marks, int flags, long expiresAt, long storedAt, long access,
+            long stats, long leaseUntil, byte[] tagSection) {
+        int storedLength = EntryCodec.headerLength(marks, tagSection) + value.remaining();
         byte[] array;
         BytesStore<?, ?> store;
         if (storedLength <= outArray.length) {
@@ -120,7 +126,8 @@ final class Scratch {
             store = BytesStore.wrap(array);
         }
         preparedLength = storedLength;
-        EntryCodec.prepare(store, array, value, flags, expiresAt, now, access);
+        EntryCodec.prepare(store, array, value, marks, flags, expiresAt, storedAt, access, stats, leaseUntil,
+                tagSection);
         return store;
     }
 
@@ -141,9 +148,10 @@ final class Scratch {
         return array;
     }
 
-    /** A view of the stored value, copied once into this thread's buffer. */
-    View view(RandomDataInput in, long offset, long storedLength) {
-        byte[] used = EntryCodec.fill(view, inArray, in, offset, storedLength);
+    /** A view of the stored value, copied once into this thread's buffer, with its cache state. */
+    View view(RandomDataInput in, long offset, long storedLength, long stats, long now, java.util.List<String> tags,
+            int tagState) {
+        byte[] used = EntryCodec.fill(view, inArray, in, offset, storedLength, stats, now, tags, tagState);
         if (used != inArray && used.length <= CACHED_LIMIT) {
             inArray = used;
         }

@@ -10,6 +10,7 @@ import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
  * The only code that inserts, replaces or removes an entry. Each change keeps the Chronicle map,
@@ -28,12 +29,16 @@ final class Store {
     final Counters counters;
     final VariantIndex variants = new VariantIndex();
     final ExpiryIndex expiries;
+    final TagMarks tagMarks;
+    /** TinyLFU admission, or null for none. */
+    final Admission admission;
     private final AtomicLong lastVersion;
     private final AtomicLongArray segmentChunks;
     private final AtomicLongArray segmentEntries;
 
     Store(ChronicleMap<byte[], byte[]> map, Sizing sizing, Counters counters, long firstVersionFloor,
-            long expiryResolutionMillis) {
+            long expiryResolutionMillis, Admission admission) {
+        this.admission = admission;
         this.map = map;
         this.sizing = sizing;
         this.counters = counters;
@@ -41,10 +46,16 @@ final class Store {
         this.segmentChunks = new AtomicLongArray(sizing.segments());
         this.segmentEntries = new AtomicLongArray(sizing.segments());
         this.expiries = new ExpiryIndex(sizing.segments(), expiryResolutionMillis);
+        this.tagMarks = new TagMarks(lastVersion::incrementAndGet);
     }
 
     long lastVersion() {
         return lastVersion.get();
+    }
+
+    /** A new version from the store's one counter (for a tag's watermark). */
+    long nextVersion() {
+        return lastVersion.incrementAndGet();
     }
 
     long chunks(int segment) {
@@ -81,14 +92,22 @@ final class Store {
      * freed), so the key the caller is writing is never lost for room. The key stays in the variant
      * index throughout, so {@code invalidate} never misses it.
      *
+     * <p>With {@code guardTags}, the store is made only if {@link TagMarks#guardHolds} after the
+     * version is drawn (see {@link TagMarks} for why in that order); otherwise nothing changes and
+     * the result is 0.
+     *
      * @throws SegmentFullException if Chronicle found no contiguous room; the store is as it was then
      */
     long write(ExternalMapQueryContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, int segment, Scratch s,
-            BytesStore<?, ?> prepared, long preparedLength, byte[] key, int prefixLength, long expiresAt, long now) {
+            BytesStore<?, ?> prepared, long preparedLength, byte[] key, int prefixLength, long expiresAt, long now,
+            java.util.List<String> guardTags, long guard) {
         int keyLength = key.length;
         boolean variant = keyLength > prefixLength;
         c.writeLock().lock();
         long version = lastVersion.incrementAndGet();
+        if (guard > 0 && !tagMarks.guardHolds(guardTags, guard)) {
+            return 0;
+        }
         EntryCodec.writeVersion(prepared, version);
         Data<byte[]> data = c.wrapValueBytesAsData(prepared, 0, preparedLength);
         long newChunks = sizing.chunks(keyLength, preparedLength);
@@ -178,8 +197,8 @@ final class Store {
      * Chunks to free in the segment before a write fits, 0 if it fits now. Each segment stays
      * within its chunk and entry budgets, so Chronicle never needs a tier it does not have.
      */
-    long roomNeeded(int segment, MapEntry<byte[], byte[]> e, int keyLength, long valueLength) {
-        long newChunks = sizing.chunks(keyLength, EntryHeader.LENGTH + valueLength);
+    long roomNeeded(int segment, MapEntry<byte[], byte[]> e, int keyLength, long storedLength) {
+        long newChunks = sizing.chunks(keyLength, storedLength);
         long oldChunks = e == null ? 0 : sizing.chunks(keyLength, e.value().size());
         long over = segmentChunks.get(segment) - oldChunks + newChunks - sizing.budgetChunks();
         boolean tooMany = e == null && segmentEntries.get(segment) + 1 > sizing.maxEntriesPerSegment();
@@ -187,6 +206,29 @@ final class Store {
             return 0;
         }
         return Math.max(1, over);
+    }
+
+    /**
+     * Whether a new entry would take the segment's last room: free room within an eviction batch,
+     * where {@link Admission} decides who gets in.
+     */
+    boolean nearlyFull(int segment, int keyLength, long storedLength) {
+        long budget = sizing.budgetChunks();
+        long maxEntries = sizing.maxEntriesPerSegment();
+        long newChunks = sizing.chunks(keyLength, storedLength);
+        return segmentChunks.get(segment) + newChunks > budget - budget / Evictor.BATCH_DIVISOR
+                || segmentEntries.get(segment) + 1 > maxEntries - maxEntries / Evictor.BATCH_DIVISOR;
+    }
+
+    /** Evicts the entry under {@code key} if it is live and unread since its eviction stamp was {@code stamp}. */
+    void evictIfCold(byte[] key, long stamp, long now) {
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e != null && EntryCodec.access(e) == stamp && deadCause(e, now) == null) {
+                remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), Cause.EVICTION);
+            }
+        }
     }
 
     /**
@@ -225,8 +267,22 @@ final class Store {
     }
 
     /**
-     * Removes the entry under {@code key}, if any: a live one counted under {@code liveCause}, an
-     * expired one as an expiration. Returns 1 if it was live.
+     * Why a stored entry is gone though still in the map: {@code EXPIRATION} past its expiry,
+     * {@code INVALIDATION} hidden by a tag's remove mark; null while it is live.
+     */
+    Cause deadCause(MapEntry<byte[], byte[]> e, long now) {
+        if (!EntryCodec.isLive(e, now)) {
+            return Cause.EXPIRATION;
+        }
+        return (EntryCodec.marks(e) & EntryHeader.TAGGED) != 0 && tagMarks.any()
+                && tagMarks.state(EntryCodec.tags(e), EntryCodec.version(e)) == TagMarks.REMOVED
+                ? Cause.INVALIDATION : null;
+    }
+
+    /**
+     * Removes the entry under {@code key}, if any: a live one with a value counted under {@code
+     * liveCause}, a placeholder uncounted, a dead one under its cause. Returns 1 if it was live and
+     * had a value.
      */
     int removeKey(byte[] key, long now, Cause liveCause) {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
@@ -235,31 +291,49 @@ final class Store {
             if (e == null) {
                 return 0;
             }
-            boolean live = EntryCodec.isLive(e, now);
-            remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), live ? liveCause : Cause.EXPIRATION);
-            return live ? 1 : 0;
+            Cause dead = deadCause(e, now);
+            boolean placeholder = (EntryCodec.marks(e) & EntryHeader.PLACEHOLDER) != 0;
+            Cause cause = dead != null ? dead : placeholder ? Cause.REPLACEMENT : liveCause;
+            remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), cause);
+            // A tag-invalidated entry is reclaimed as an invalidation too, but was absent already.
+            return dead == null && !placeholder ? 1 : 0;
         }
     }
 
-    /** Removes the entry under {@code key} if it has expired; whether it did. */
-    boolean removeIfExpired(byte[] key, long now) {
+    /** Removes the entry under {@code key} if it has expired or a tag hides it; whether it did. */
+    boolean removeIfDead(byte[] key, long now) {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.updateLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
-            if (e == null || EntryCodec.isLive(e, now)) {
+            Cause dead = e == null ? null : deadCause(e, now);
+            if (dead == null) {
                 return false;
             }
-            remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), Cause.EXPIRATION);
+            remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), dead);
             return true;
         }
     }
 
-    /** Whether a live entry is stored under {@code key}; takes only the read lock. */
-    boolean isLive(byte[] key, long now) {
+    /** Removes the segment's entries hidden by a tag's remove mark (a scan); how many. */
+    int removeTagInvalidated(int segment, Scratch s, long now) {
+        int[] removed = {0};
+        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
+            c.forEachSegmentEntry(e -> {
+                if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0 && deadCause(e, now) == Cause.INVALIDATION) {
+                    removeIterated(e, segment, s, Cause.INVALIDATION);
+                    removed[0]++;
+                }
+            });
+        }
+        return removed[0];
+    }
+
+    /** Whether a live entry with a value is stored under {@code key}; takes only the read lock. */
+    boolean hasValue(byte[] key, long now) {
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
             c.readLock().lock();
             MapEntry<byte[], byte[]> e = c.entry();
-            return e != null && EntryCodec.isLive(e, now);
+            return e != null && (EntryCodec.marks(e) & EntryHeader.PLACEHOLDER) == 0 && deadCause(e, now) == null;
         }
     }
 

@@ -9,11 +9,12 @@ import io.larder.spi.ComputeFunction;
 import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
+import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
@@ -29,9 +30,13 @@ final class WritePath {
     private final Store store;
     private final Evictor evictor;
     private final Clock clock;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final StorageEngine engine;
     private final long maxValueSize;
 
-    WritePath(Store store, Evictor evictor, Clock clock) {
+    WritePath(StorageEngine engine, Store store, Evictor evictor, Clock clock) {
+        this.engine = engine;
         this.store = store;
         this.evictor = evictor;
         this.clock = clock;
@@ -44,6 +49,11 @@ final class WritePath {
         int keyLength = k.length;
         int prefixLength = key.primaryPrefixLength();
         int valueLength = value.remaining();
+        Admission admission = store.admission;
+        boolean weighed = admission == null;
+        if (admission != null) {
+            admission.record(k, keyLength);
+        }
         for (int fullRetries = 0; ; ) {
             long now = clock.millis();
             long expiresAt = expiry.expiresAt(now);
@@ -59,15 +69,33 @@ final class WritePath {
                     // array is hidden, goes the general way.)
                     return store.overwrite(c, e, segment, k, value, flags, expiresAt, now);
                 }
-                needChunks = store.roomNeeded(segment, e, keyLength, valueLength);
-                if (needChunks == 0) {
-                    try {
-                        return store.write(c, e, segment, s, s.prepare(value, flags, expiresAt, now,
-                                store.counters.tick()), s.preparedLength, k, prefixLength, expiresAt, now);
-                    } catch (SegmentFullException full) {
-                        needChunks = store.roomAfterFull(fullRetries++);
+                if (!weighed && e == null && store.nearlyFull(segment, keyLength, EntryHeader.LENGTH + valueLength)) {
+                    needChunks = -1; // weigh it outside the context: displacing a victim locks its segment
+                } else {
+                    needChunks = store.roomNeeded(segment, e, keyLength, EntryHeader.LENGTH + valueLength);
+                    if (needChunks == 0) {
+                        try {
+                            return store.write(c, e, segment, s, s.prepare(value, flags, expiresAt, now,
+                                    store.counters.tick()), s.preparedLength, k, prefixLength, expiresAt, now, null,
+                                    0);
+                        } catch (SegmentFullException full) {
+                            needChunks = store.roomAfterFull(fullRetries++);
+                        }
                     }
                 }
+            }
+            if (needChunks < 0) {
+                weighed = true;
+                Admission.Victim victim = admission.decide(segment, k);
+                if (victim == Admission.REJECT) {
+                    // Dropped as if evicted at once: a version no entry has, so a CAS on it finds nothing.
+                    store.counters.admissionRejected.increment();
+                    return store.nextVersion();
+                }
+                if (victim != null) {
+                    store.evictIfCold(victim.key(), victim.stamp(), now);
+                }
+                continue;
             }
             evictor.evict(segment, needChunks, s, k);
         }
@@ -87,13 +115,17 @@ final class WritePath {
                 c.updateLock().lock();
                 segment = c.segmentIndex();
                 MapEntry<byte[], byte[]> e = c.entry();
-                if (e != null && !EntryCodec.isLive(e, now)) {
-                    store.remove(e, segment, k, keyLength, prefixLength, Cause.EXPIRATION);
-                    e = null;
+                if (e != null) {
+                    Cause dead = store.deadCause(e, now);
+                    if (dead != null) {
+                        store.remove(e, segment, k, keyLength, prefixLength, dead);
+                        e = null;
+                    }
                 }
-                Entry current = e == null ? null : EntryCodec.toEntry(e);
-                ComputeAction action = Objects.requireNonNull(function.apply(current),
-                        "compute function returned null; return ComputeAction.keep() to change nothing");
+                Entry current = e == null ? null : current(e, now);
+                ComputeAction action = Checks.action(engine, function.apply(current));
+                boolean valued = current != null && !current.placeholder();
+                Prepared next;
                 switch (action.kind()) {
                     case KEEP:
                         return current;
@@ -103,37 +135,131 @@ final class WritePath {
                         }
                         return null;
                     case TOUCH:
-                        if (e == null) {
-                            return null;
+                        if (!valued) {
+                            return current;
                         }
                         long expiresAt = action.expiry().expiresAt(now);
                         store.touch(c, e, segment, k, expiresAt);
                         return new Entry(current.value(), current.version(), expiresAt, current.flags(),
-                                current.storedAt());
+                                current.storedAt(), current.tags(), current.stale(), false, current.leased(),
+                                current.hits(), current.lastAccess());
                     case STORE:
-                        byte[] value = action.value();
-                        Checks.valueSize(value.length, maxValueSize);
-                        long storeExpiresAt = action.expiry().expiresAt(now);
-                        needChunks = store.roomNeeded(segment, e, keyLength, value.length);
-                        if (needChunks == 0) {
-                            try {
-                                long version = store.write(c, e, segment, s, s.prepare(ByteBuffer.wrap(value),
-                                        action.flags(), storeExpiresAt, now, store.counters.tick()),
-                                        s.preparedLength, k, prefixLength, storeExpiresAt, now);
-                                return new Entry(value.clone(), version, storeExpiresAt, action.flags(), now);
-                            } catch (SegmentFullException full) {
-                                // The old entry, if any, is still there: the function sees it again on the retry.
-                                needChunks = store.roomAfterFull(fullRetries++);
-                            }
+                        Checks.valueSize(action.value().length, maxValueSize);
+                        next = new Prepared(action.value(), 0, action.flags(), action.expiry().expiresAt(now), now,
+                                0, now, 0, action.tags());
+                        break;
+                    case PLACEHOLDER:
+                        long until = plus(now, action.leaseMillis());
+                        next = new Prepared(EMPTY, EntryHeader.PLACEHOLDER, 0, until, now, 0, now, 0, List.of());
+                        break;
+                    case MARK_STALE:
+                        if (!valued) {
+                            return current;
                         }
+                        next = new Prepared(current.value(), EntryHeader.STALE, current.flags(),
+                                grace(current.expiresAt(), action.expiry(), now), current.storedAt(), current.hits(),
+                                current.lastAccess(), 0, current.tags());
+                        break;
+                    case LEASE:
+                        if (!valued) {
+                            return current;
+                        }
+                        next = new Prepared(current.value(), (current.stale() ? EntryHeader.STALE : 0)
+                                | EntryHeader.LEASED, current.flags(), current.expiresAt(), current.storedAt(),
+                                current.hits(), current.lastAccess(), plus(now, action.leaseMillis()),
+                                current.tags());
                         break;
                     default:
                         throw new IllegalStateException("unknown compute action " + action.kind());
+                }
+                needChunks = store.roomNeeded(segment, e, keyLength, next.storedLength());
+                if (needChunks == 0) {
+                    try {
+                        long version = store.write(c, e, segment, s, s.prepare(ByteBuffer.wrap(next.value), next.marks,
+                                next.flags, next.expiresAt, next.storedAt, store.counters.tick(),
+                                EntryCodec.stats(next.hits, next.lastAccess), next.leaseUntil, next.tagSection),
+                                s.preparedLength, k, prefixLength, next.expiresAt, now, next.tags, action.tagGuard());
+                        if (version == 0) {
+                            // A guarded store whose tags were invalidated since its guard: as KEEP.
+                            return current;
+                        }
+                        return next.entry(version, now);
+                    } catch (SegmentFullException full) {
+                        // The old entry, if any, is still there: the function sees it again on the retry.
+                        needChunks = store.roomAfterFull(fullRetries++);
+                    }
                 }
             }
             // Room is made outside the key's context (Chronicle locks one segment at a time), then the
             // function runs again on what is there now, as its contract allows.
             evictor.evict(segment, needChunks, s, k);
+        }
+    }
+
+    /** The live entry {@code e} as the compute function sees it, with its cache state. */
+    private Entry current(MapEntry<byte[], byte[]> e, long now) {
+        Data<byte[]> v = e.value();
+        int marks = EntryCodec.marks(e);
+        List<String> tags = List.of();
+        int tagState = TagMarks.VALID;
+        if ((marks & EntryHeader.TAGGED) != 0) {
+            tags = EntryCodec.tags(e);
+            tagState = store.tagMarks.state(tags, EntryCodec.version(e));
+        }
+        return EntryCodec.toEntry(v.bytes(), v.offset(), v.size(), now, tags, tagState);
+    }
+
+    /** The earlier of an expiry (0 for never) and the grace expiry, if any. */
+    private static long grace(long expiresAt, Expiry grace, long now) {
+        if (grace == null) {
+            return expiresAt;
+        }
+        long graceAt = grace.expiresAt(now);
+        return expiresAt == 0 ? graceAt : graceAt == 0 ? expiresAt : Math.min(expiresAt, graceAt);
+    }
+
+    /** {@code now + millis}, kept to the latest expiry the contract allows. */
+    private static long plus(long now, long millis) {
+        return millis > Expiry.MAX_EPOCH_MILLIS - now ? Expiry.MAX_EPOCH_MILLIS : now + millis;
+    }
+
+    /** What a compute action writes, before its version is known. */
+    private static final class Prepared {
+        final byte[] value;
+        final int marks;
+        final int flags;
+        final long expiresAt;
+        final long storedAt;
+        final int hits;
+        final long lastAccess;
+        final long leaseUntil;
+        final List<String> tags;
+        final byte[] tagSection;
+
+        Prepared(byte[] value, int marks, int flags, long expiresAt, long storedAt, int hits, long lastAccess,
+                long leaseUntil, List<String> tags) {
+            this.value = value;
+            this.marks = marks;
+            this.flags = flags;
+            this.expiresAt = expiresAt;
+            this.storedAt = storedAt;
+            this.hits = hits;
+            this.lastAccess = lastAccess;
+            this.leaseUntil = leaseUntil;
+            this.tags = tags;
+            this.tagSection = TagCodec.encode(tags);
+        }
+
+        long storedLength() {
+            return EntryCodec.headerLength(marks, tagSection) + value.length;
+        }
+
+        /** The entry as stored with {@code version}. */
+        Entry entry(long version, long now) {
+            boolean placeholder = (marks & EntryHeader.PLACEHOLDER) != 0;
+            long until = placeholder ? expiresAt : leaseUntil;
+            return new Entry(placeholder ? EMPTY : value.clone(), version, expiresAt, flags, storedAt, tags,
+                    (marks & EntryHeader.STALE) != 0, placeholder, until > now, hits, lastAccess);
         }
     }
 
@@ -151,11 +277,11 @@ final class WritePath {
         byte[] prefix = Key.primaryPrefix(primary);
         long now = clock.millis();
         List<Variant> variants = new ArrayList<>();
-        if (store.isLive(prefix, now)) {
+        if (store.hasValue(prefix, now)) {
             variants.add(Variant.EMPTY);
         }
         for (byte[] key : store.variants.keysOf(prefix)) {
-            if (store.isLive(key, now)) {
+            if (store.hasValue(key, now)) {
                 variants.add(Key.decode(key).variant());
             }
         }
@@ -168,8 +294,12 @@ final class WritePath {
         for (int segment = 0; segment < store.sizing.segments(); segment++) {
             int seg = segment;
             try (MapSegmentContext<byte[], byte[], ?> c = store.map.segmentContext(segment)) {
-                c.forEachSegmentEntry(e -> store.removeIterated(e, seg, s,
-                        EntryCodec.isLive(e, now) ? Cause.INVALIDATION : Cause.EXPIRATION));
+                c.forEachSegmentEntry(e -> {
+                    Cause dead = store.deadCause(e, now);
+                    boolean placeholder = (EntryCodec.marks(e) & EntryHeader.PLACEHOLDER) != 0;
+                    store.removeIterated(e, seg, s, dead != null ? dead
+                            : placeholder ? Cause.REPLACEMENT : Cause.INVALIDATION);
+                });
             }
         }
     }

@@ -366,7 +366,7 @@ class OffHeapEngineTest {
         // Big enough for two segments: the room each keeps for one largest entry (now 138 KiB of
         // key alone) would, in a single segment of 1m, leave fragmentation nothing to bite on.
         StorageEngine engine = open("capacity=4m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
         Key grown = Key.of("/grown");
         byte[] piece = new byte[1500];
         int length = 0;

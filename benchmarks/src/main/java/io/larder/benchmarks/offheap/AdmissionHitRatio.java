@@ -1,0 +1,199 @@
+package io.larder.benchmarks.offheap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.larder.engine.offheap.JvmFlags;
+import io.larder.spi.Expiry;
+import io.larder.spi.Key;
+import io.larder.spi.Larder;
+import io.larder.spi.StorageEngine;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Hit ratios on a skewed trace at one byte budget: {@code offheap} without admission and with
+ * {@code admission=tinylfu}, Caffeine (W-TinyLFU, the same budget through a weigher) and a plain
+ * LRU ({@link LinkedHashMap} in access order, the same weigher). Each request reads its key and,
+ * on a miss, stores it. Keys follow a Zipf law (exponent 0.99) over far more keys than fit; the
+ * seed is fixed, so every run replays the same trace. The first fifth of the trace warms up.
+ *
+ * <p>Run with the Chronicle flags: {@code java $FLAGS -cp benchmarks/target/benchmarks.jar
+ * io.larder.benchmarks.offheap.AdmissionHitRatio [requests] [keys] [capacityBytes]}.
+ */
+public final class AdmissionHitRatio {
+
+    static {
+        JvmFlags.quietChronicle();
+    }
+
+    private static final int VALUE_SIZE = 200;
+    /** What the engine charges beyond key and value: the 48-byte header and Chronicle's size prefixes. */
+    private static final int ENTRY_OVERHEAD = 48 + 2;
+
+    private AdmissionHitRatio() {
+    }
+
+    /** Ranks 0..n-1 drawn with probability proportional to 1 / (rank + 1)^theta. */
+    static final class Zipf {
+        private final long n;
+        private final double theta;
+        private final double alpha;
+        private final double zetan;
+        private final double eta;
+        private final SplittableRandom random;
+
+        Zipf(long n, double theta, long seed) {
+            this.n = n;
+            this.theta = theta;
+            this.alpha = 1 / (1 - theta);
+            this.zetan = zeta(n, theta);
+            this.eta = (1 - Math.pow(2.0 / n, 1 - theta)) / (1 - zeta(2, theta) / zetan);
+            this.random = new SplittableRandom(seed);
+        }
+
+        private static double zeta(long n, double theta) {
+            double sum = 0;
+            for (long i = 1; i <= n; i++) {
+                sum += 1 / Math.pow(i, theta);
+            }
+            return sum;
+        }
+
+        long next() {
+            double u = random.nextDouble();
+            double uz = u * zetan;
+            if (uz < 1) {
+                return 0;
+            }
+            if (uz < 1 + Math.pow(0.5, theta)) {
+                return 1;
+            }
+            return Math.min(n - 1, (long) (n * Math.pow(eta * u - eta + 1, alpha)));
+        }
+    }
+
+    /** A cache under test: get, and put on a miss. */
+    interface Policy extends AutoCloseable {
+        boolean getOrPut(Key key, byte[] value);
+
+        @Override
+        void close();
+    }
+
+    public static void main(String[] args) {
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        long capacity = args.length > 2 ? Long.parseLong(args[2]) : 8L << 20;
+        Key[] trace = new Key[requests];
+        Zipf zipf = new Zipf(keys, 0.99, 20_261_123L);
+        Key[] byRank = new Key[keys];
+        for (int i = 0; i < requests; i++) {
+            int rank = (int) zipf.next();
+            Key k = byRank[rank];
+            if (k == null) {
+                k = byRank[rank] = Key.of("https://example.org/object/" + rank);
+            }
+            trace[i] = k;
+        }
+        System.out.printf("Zipf 0.99 over %,d keys, %,d requests (first fifth warms up), %d-byte values, budget %,d"
+                + " bytes%n", keys, requests, VALUE_SIZE, capacity);
+        run("offheap admission=none", offheap(capacity, "none"), trace);
+        run("offheap admission=tinylfu", offheap(capacity, "tinylfu"), trace);
+        run("Caffeine (W-TinyLFU)", caffeine(capacity), trace);
+        run("LRU (LinkedHashMap)", lru(capacity), trace);
+    }
+
+    private static void run(String name, Policy policy, Key[] trace) {
+        byte[] value = new byte[VALUE_SIZE];
+        int warm = trace.length / 5;
+        long hits = 0;
+        try (policy) {
+            for (int i = 0; i < trace.length; i++) {
+                boolean hit = policy.getOrPut(trace[i], value);
+                if (hit && i >= warm) {
+                    hits++;
+                }
+            }
+        }
+        System.out.printf("%-28s hit ratio %.4f%n", name, hits / (double) (trace.length - warm));
+    }
+
+    private static long weight(Key key, byte[] value) {
+        return key.encodedLength() + value.length + ENTRY_OVERHEAD;
+    }
+
+    private static Policy offheap(long capacity, String admission) {
+        StorageEngine engine = Larder.open("offheap:?capacity=" + capacity + "&averageValueSize=" + VALUE_SIZE
+                + "&averageKeySize=40&maxValueSize=4k&admission=" + admission);
+        return new Policy() {
+            @Override
+            public boolean getOrPut(Key key, byte[] value) {
+                if (engine.copyValue(key, java.nio.ByteBuffer.allocate(VALUE_SIZE)) >= 0) {
+                    return true;
+                }
+                engine.set(key, value, Expiry.never(), 0);
+                return false;
+            }
+
+            @Override
+            public void close() {
+                engine.close();
+            }
+        };
+    }
+
+    private static Policy caffeine(long capacity) {
+        Cache<Key, byte[]> cache = Caffeine.newBuilder().maximumWeight(capacity).executor(Runnable::run)
+                .weigher((Key k, byte[] v) -> (int) weight(k, v)).build();
+        return new Policy() {
+            @Override
+            public boolean getOrPut(Key key, byte[] value) {
+                if (cache.getIfPresent(key) != null) {
+                    return true;
+                }
+                cache.put(key, value);
+                return false;
+            }
+
+            @Override
+            public void close() {
+                cache.invalidateAll();
+            }
+        };
+    }
+
+    private static Policy lru(long capacity) {
+        long[] used = {0};
+        LinkedHashMap<Key, byte[]> map = new LinkedHashMap<>(1 << 16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, byte[]> eldest) {
+                return false;
+            }
+        };
+        return new Policy() {
+            @Override
+            public boolean getOrPut(Key key, byte[] value) {
+                if (map.get(key) != null) {
+                    return true;
+                }
+                map.put(key, value);
+                used[0] += weight(key, value);
+                var it = map.entrySet().iterator();
+                while (used[0] > capacity && it.hasNext()) {
+                    Map.Entry<Key, byte[]> eldest = it.next();
+                    used[0] -= weight(eldest.getKey(), eldest.getValue());
+                    it.remove();
+                }
+                return false;
+            }
+
+            @Override
+            public void close() {
+                map.clear();
+            }
+        };
+    }
+}
