@@ -392,6 +392,29 @@ final class EntryStore {
         return removed;
     }
 
+    /** The full keys of every record in a primary's range (expired ones and placeholders too). */
+    List<Key> keysOf(Txn<ByteBuffer> txn, byte[] rangePrefix, byte[] primaryPrefix) {
+        List<Key> keys = new ArrayList<>();
+        ByteBuffer seek = ByteBuffer.allocateDirect(rangePrefix.length).put(rangePrefix).flip();
+        try (Cursor<ByteBuffer> cursor = db.entries.openCursor(txn)) {
+            boolean more = cursor.get(seek, GetOp.MDB_SET_RANGE);
+            while (more && startsWith(cursor.key(), rangePrefix)) {
+                byte[] fullKey = Record.fullKey(cursor.val(), cursor.key());
+                if (startsWith(fullKey, primaryPrefix)) {
+                    keys.add(Key.decode(fullKey));
+                }
+                more = cursor.next();
+            }
+        }
+        return keys;
+    }
+
+    /** Counts the last {@link #put} as a soft invalidation (a stale mark by a purge) rather than a write. */
+    void countedAsInvalidation() {
+        writes--;
+        invalidations++;
+    }
+
     /** Removes everything, counting live entries as invalidations; the tag watermarks stay. */
     void clear(Txn<ByteBuffer> txn, long now) {
         Found f = new Found();
@@ -423,11 +446,10 @@ final class EntryStore {
         ByteBuffer record = db.entries.reserve(txn, key, lastRecordSize);
         Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt, version, state, leaseUntil,
                 tagArea);
-        int at = header + tagArea.length;
         if (fullKey != null) {
-            record.put(at, fullKey);
+            record.put(Record.fullKeyOffset(record), fullKey);
         }
-        record.put(at + keyLength, value, value.position(), valueLength);
+        record.put(Record.valueOffset(record), value, value.position(), valueLength);
     }
 
     /** Puts the entry of {@code version} under {@code storedKey} in the queue at {@code at}. */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.lmdbjava.EnvInfo;
@@ -204,6 +205,19 @@ public final class LmdbEngine implements StorageEngine {
     public long invalidateTag(String tag, InvalidationMode mode) {
         ensureOpen();
         return writes.invalidateTag(tag, mode);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Both modes run in one write transaction, so no write of the primary falls between its
+     * variants.
+     */
+    @Override
+    public int invalidate(byte[] primary, InvalidationMode mode) {
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        ensureOpen();
+        return mode == InvalidationMode.REMOVE ? writes.invalidate(primary) : writes.invalidateSoftly(primary);
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.nio.ByteBuffer;
  * <pre>
  *  0  u8   header format: {@value #PLAIN_FORMAT} plain, {@value #CACHE_FORMAT} with cache state
  *  1  u8   header length in bytes: {@value #PLAIN_LENGTH} plain, {@value #CACHE_LENGTH} with cache state
- *  2  u16  full key length, 0 when the LMDB key is the encoded key
+ *  2  u16  full key length, 0 when the LMDB key is the encoded key, {@value #LONG_KEY} when it is in
+ *           the u32 that then starts the key part
  *  4  i32  flags
  *  8  i64  version
  * 16  i64  expiresAt (0 = never)
@@ -24,14 +25,17 @@ import java.nio.ByteBuffer;
  * 44  i32  reserved, 0
  * 48  i64  leaseUntil (epoch ms, 0 = no lease)
  * 56  ...  tag area: per tag, a u8 length and its UTF-8 bytes
- *  then    full key, then value
+ *  -- after the header (and tag area):
+ *     ...  the key part: the full key (after its u32 length when that is {@value #LONG_KEY} bytes
+ *           or more), then the value
  * </pre>
  *
  * <p>An entry with no cache state (no tags, not stale, no lease, not a placeholder) has the plain
  * 40-byte header, byte for byte the record of store format 2: untagged entries cost nothing more,
  * and a format-2 store's records read as they are (store format 3 only adds databases, see
- * {@link Databases}). Readers skip {@code header length} bytes, and find the cache state by the
- * header length, never by guessing.
+ * {@link Databases}). Readers skip {@code header length} bytes and find the cache state by the
+ * header length, never by guessing. The longest keys (see {@link io.larder.spi.Key#MAX_ENCODED_BYTES})
+ * pass what two bytes hold; the escape keeps every record of a shorter key byte for byte as before.
  */
 final class Record {
 
@@ -45,6 +49,9 @@ final class Record {
     static final int STALE = 1;
     /** State bit: a lease placeholder (no value, flags or tags). */
     static final int PLACEHOLDER = 2;
+
+    /** In the key length field: the length is the u32 that starts the key part. */
+    static final int LONG_KEY = 0xFFFF;
 
     private static final int FORMAT = 0;
     private static final int LENGTH = 1;
@@ -69,19 +76,25 @@ final class Record {
 
     /** Bytes a record takes. */
     static int size(int headerLength, int tagAreaLength, int fullKeyLength, int valueLength) {
-        return headerLength + tagAreaLength + fullKeyLength + valueLength;
+        return headerLength + tagAreaLength + keyPartLength(fullKeyLength) + valueLength;
+    }
+
+    private static int keyPartLength(int fullKeyLength) {
+        return fullKeyLength >= LONG_KEY ? 4 + fullKeyLength : fullKeyLength;
     }
 
     /**
-     * Writes a header, and the tag area after it, at {@code dst}'s position 0; the header length is
-     * {@link #headerLength(int, long, byte[])} of the cache state.
+     * Writes a header, the tag area after it, and the full key's u32 length when the key needs one,
+     * at {@code dst}'s position 0; the key then goes at {@link #fullKeyOffset}, the value at
+     * {@link #valueOffset}. The header length is {@link #headerLength(int, long, byte[])} of the
+     * cache state.
      */
     static void writeHeader(ByteBuffer dst, int fullKeyLength, int flags, long version, long expiresAt,
             long storedAt, long queuedAt, int state, long leaseUntil, byte[] tagArea) {
         int length = headerLength(state, leaseUntil, tagArea);
         dst.put(FORMAT, (byte) (length == PLAIN_LENGTH ? PLAIN_FORMAT : CACHE_FORMAT))
                 .put(LENGTH, (byte) length)
-                .putShort(KEY_LENGTH, (short) fullKeyLength)
+                .putShort(KEY_LENGTH, (short) Math.min(fullKeyLength, LONG_KEY))
                 .putInt(FLAGS, flags)
                 .putLong(VERSION, version)
                 .putLong(EXPIRES_AT, expiresAt)
@@ -94,6 +107,9 @@ final class Record {
                     .putInt(TAG_AREA + 2, 0)
                     .putLong(LEASE_UNTIL, leaseUntil)
                     .put(CACHE_LENGTH, tagArea);
+        }
+        if (fullKeyLength >= LONG_KEY) {
+            dst.putInt(length + tagArea.length, fullKeyLength);
         }
     }
 
@@ -132,8 +148,15 @@ final class Record {
         return area;
     }
 
+    /** Offset of the key part: after the header and the tag area. */
+    private static int keyPartOffset(ByteBuffer record) {
+        int header = headerLength(record);
+        return header == PLAIN_LENGTH ? header : header + tagAreaLength(record);
+    }
+
     static int fullKeyLength(ByteBuffer record) {
-        return Short.toUnsignedInt(record.getShort(KEY_LENGTH));
+        int length = Short.toUnsignedInt(record.getShort(KEY_LENGTH));
+        return length == LONG_KEY ? record.getInt(keyPartOffset(record)) : length;
     }
 
     static int flags(ByteBuffer record) {
@@ -158,8 +181,8 @@ final class Record {
 
     /** Offset of the full key (meaningful only when its length is not 0). */
     static int fullKeyOffset(ByteBuffer record) {
-        int header = headerLength(record);
-        return header == PLAIN_LENGTH ? header : header + tagAreaLength(record);
+        boolean longKey = Short.toUnsignedInt(record.getShort(KEY_LENGTH)) == LONG_KEY;
+        return keyPartOffset(record) + (longKey ? 4 : 0);
     }
 
     /** Offset of the value. */

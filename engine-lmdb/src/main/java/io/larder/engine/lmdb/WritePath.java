@@ -188,6 +188,35 @@ final class WritePath {
         return transactions.run(txn -> store.invalidate(txn, prefix, clearPrefix, clock.millis()));
     }
 
+    /**
+     * Marks every live variant of {@code primary} with a value stale, each with a new version, in
+     * one write transaction; each counts an invalidation. Returns how many.
+     */
+    int invalidateSoftly(byte[] primary) {
+        Key.checkPrimary(primary);
+        byte[] prefix = StoredKey.rangePrefix(primary);
+        byte[] clearPrefix = Key.primaryPrefix(primary);
+        return transactions.run(txn -> {
+            long now = clock.millis();
+            int marked = 0;
+            for (Key key : store.keysOf(txn, prefix, clearPrefix)) {
+                Found found = store.find(txn, key);
+                if (!EntryStore.isMine(found, key) || found.placeholder() || !Expiry.isLive(found.expiresAt, now)) {
+                    continue;
+                }
+                byte[] value = found.valueCopy();
+                EntryStore.Judged judged = store.judge(txn, found, now);
+                if (judged == EntryStore.Judged.LIVE || judged == EntryStore.Judged.STALE) {
+                    rewrite(txn, StoredKey.isShort(key) ? null : key.encodedBytes(), found, value, found.expiresAt,
+                            found.state | Record.STALE, 0);
+                    store.countedAsInvalidation();
+                    marked++;
+                }
+            }
+            return marked;
+        });
+    }
+
     void clear() {
         transactions.run(txn -> {
             store.clear(txn, clock.millis());
