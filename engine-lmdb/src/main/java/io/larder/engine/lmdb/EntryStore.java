@@ -142,7 +142,7 @@ final class EntryStore {
     long put(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long expiresAt, long storedAt,
             int state, long leaseUntil, byte[] tagArea, Found old, Cause oldCause) {
         if (old.present) {
-            dropIndexes(txn, old.version, old.expiresAt, old.tagArea, key);
+            dropIndexes(txn, old.version, old.expiresAt, old.tagArea);
             count(oldCause);
         }
         long version = versions.next(txn);
@@ -175,7 +175,7 @@ final class EntryStore {
     /** Removes the entry {@code f} found under the current key. */
     void remove(Txn<ByteBuffer> txn, Found f, Cause cause) {
         db.entries.delete(txn, key);
-        dropIndexes(txn, f.version, f.expiresAt, f.tagArea, key);
+        dropIndexes(txn, f.version, f.expiresAt, f.tagArea);
         count(cause);
     }
 
@@ -199,7 +199,7 @@ final class EntryStore {
                     byte[] tags = Record.tagArea(record);
                     db.entries.delete(txn, victim);
                     db.byAge.delete(txn, ageKey(version));
-                    dropTagRows(txn, tags, version, victim);
+                    dropTagRows(txn, tags, version);
                     expirations++;
                 }
                 swept++;
@@ -255,7 +255,7 @@ final class EntryStore {
                 byte[] area = Record.tagArea(record);
                 long expiresAt = Record.expiresAt(record);
                 db.entries.delete(txn, victim);
-                dropIndexes(txn, version, expiresAt, area, victim);
+                dropIndexes(txn, version, expiresAt, area);
                 if (Expiry.isLive(expiresAt, now)) {
                     invalidations++;
                 } else {
@@ -318,7 +318,7 @@ final class EntryStore {
                     return true;
                 }
                 db.entries.delete(txn, victim);
-                dropExpiryAndTagRows(txn, version, expiresAt, tags, victim);
+                dropExpiryAndTagRows(txn, version, expiresAt, tags);
                 evictions++;
                 return true;
             }
@@ -349,7 +349,7 @@ final class EntryStore {
                 byte[] tags = Record.tagArea(record);
                 cursor.delete();
                 db.entries.delete(txn, victim);
-                dropExpiryAndTagRows(txn, version, expiresAt, tags, victim);
+                dropExpiryAndTagRows(txn, version, expiresAt, tags);
                 evictions++;
                 return true;
             }
@@ -385,7 +385,7 @@ final class EntryStore {
                     removed++;
                     invalidations++;
                 }
-                dropIndexes(txn, f.version, f.expiresAt, f.tagArea, victim);
+                dropIndexes(txn, f.version, f.expiresAt, f.tagArea);
                 more = cursor.get(victim, GetOp.MDB_SET_RANGE); // the deleted key's successor
             }
         }
@@ -465,7 +465,7 @@ final class EntryStore {
         }
     }
 
-    private void dropTagRows(Txn<ByteBuffer> txn, byte[] area, long version, ByteBuffer storedKey) {
+    private void dropTagRows(Txn<ByteBuffer> txn, byte[] area, long version) {
         for (int at = 0; at < area.length; at += 1 + Byte.toUnsignedInt(area[at])) {
             db.byTag.delete(txn, tagKey(area, at + 1, Byte.toUnsignedInt(area[at]), version));
         }
@@ -475,18 +475,16 @@ final class EntryStore {
      * Drops an entry's index rows. Its queue row is at its version unless a second chance moved
      * it; a moved row is left to go stale, which eviction recognises by the version it carries.
      */
-    private void dropIndexes(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea,
-            ByteBuffer storedKey) {
+    private void dropIndexes(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea) {
         db.byAge.delete(txn, ageKey(version));
-        dropExpiryAndTagRows(txn, version, expiresAt, tagArea, storedKey);
+        dropExpiryAndTagRows(txn, version, expiresAt, tagArea);
     }
 
-    private void dropExpiryAndTagRows(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea,
-            ByteBuffer storedKey) {
+    private void dropExpiryAndTagRows(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea) {
         if (expiresAt != 0) {
             db.byExpiry.delete(txn, expiryKey(expiresAt, version));
         }
-        dropTagRows(txn, tagArea, version, storedKey);
+        dropTagRows(txn, tagArea, version);
     }
 
     private void count(Cause cause) {

@@ -161,6 +161,30 @@ class LmdbCacheSemanticsTest {
     }
 
     @Test
+    void aSoftPurgeMarksEveryVariantWithAValueStaleInOneTransactionAndCountsInvalidations() {
+        try (LmdbEngine engine = open()) {
+            Key en = Key.of("p", Variant.of("lang", "en"));
+            Key fr = Key.of("p", Variant.of("lang", "fr"));
+            Key gone = Key.of("p", Variant.of("lang", "de"));
+            long vEn = engine.set(en, utf8("en"));
+            engine.set(fr, utf8("fr"), WriteOptions.tagged("t"));
+            engine.set(gone, utf8("de"), WriteOptions.tagged("x"));
+            engine.invalidateTag("x", InvalidationMode.REMOVE);
+            engine.lookup(Key.of("p", Variant.of("lang", "it")), LeaseOptions.of(Duration.ofSeconds(5)));
+            long txnBefore = engine.lastTransactionId();
+            assertThat(engine.invalidate(utf8("p"), InvalidationMode.MARK_STALE)).isEqualTo(2);
+            assertThat(engine.lastTransactionId()).as("one write transaction").isEqualTo(txnBefore + 1);
+            assertThat(engine.stats().invalidations()).isEqualTo(2);
+            Entry e = engine.get(en);
+            assertThat(e.stale()).isTrue();
+            assertThat(e.version()).isGreaterThan(vEn);
+            assertThat(engine.get(fr).stale()).isTrue();
+            assertThat(engine.get(fr).tags()).containsExactly("t");
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    @Test
     void placeholdersAreInvisibleToReadsButTakeRoomAndExpire() {
         Key key = Key.of("p", Variant.of("lang", "en"));
         try (LmdbEngine engine = open()) {
