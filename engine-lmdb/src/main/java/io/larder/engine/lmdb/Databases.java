@@ -18,7 +18,7 @@ import org.lmdbjava.Stat;
 import org.lmdbjava.Txn;
 
 /**
- * The LMDB environment and its four databases, opened and format-checked.
+ * The LMDB environment and its seven databases, opened and format-checked.
  *
  * <ul>
  *   <li>{@code entries}: {@link StoredKey stored key} → {@link Record record}.</li>
@@ -30,12 +30,24 @@ import org.lmdbjava.Txn;
  *   <li>{@code meta}: {@code format} → {@value #STORE_FORMAT}; {@code lastVersion} → the highest
  *       number handed out (versions and queue numbers share it); {@code reservedVersion} → with
  *       {@code sync=false}, a number above every one handed out, flushed before any is returned.</li>
+ *   <li>{@code tagMarks}: tag → its watermarks ({@link TagMarks}).</li>
+ *   <li>{@code byTag}: tag length (u8), tag, version → stored key: one row per tag of each tagged
+ *       entry, so the sweeper reaches the entries a tag invalidation removed without a scan.</li>
+ *   <li>{@code tagSweeps}: tag → removeMark: tag invalidations whose entries the sweeper has yet to
+ *       reclaim.</li>
  * </ul>
+ *
+ * <p>Format 3 (cache state in records, the three tag databases) reads every format-2 record as it
+ * is (see {@link Record}), so opening a format-2 store upgrades it in place: the open transaction
+ * creates the new databases and records format 3. Every process on a store must run a build of
+ * the same format.
  */
 final class Databases {
 
-    /** The stored format this build reads and writes (2: byAge rows carry the entry's version). */
-    static final int STORE_FORMAT = 2;
+    /** The stored format this build writes (3: records carry tags, stale and lease state). */
+    static final int STORE_FORMAT = 3;
+    /** The older format this build upgrades at open (2: byAge rows carry the entry's version). */
+    static final int UPGRADABLE_FORMAT = 2;
 
     static final byte[] FORMAT_KEY = ascii("format");
     static final byte[] LAST_VERSION_KEY = ascii("lastVersion");
@@ -46,18 +58,25 @@ final class Databases {
     final Dbi<ByteBuffer> entries;
     final Dbi<ByteBuffer> byAge;
     final Dbi<ByteBuffer> byExpiry;
+    final Dbi<ByteBuffer> tagMarks;
+    final Dbi<ByteBuffer> byTag;
+    final Dbi<ByteBuffer> tagSweeps;
     final int pageSize;
     private final List<Dbi<ByteBuffer>> all;
 
     private Databases(Env<ByteBuffer> env, Dbi<ByteBuffer> meta, Dbi<ByteBuffer> entries, Dbi<ByteBuffer> byAge,
-            Dbi<ByteBuffer> byExpiry, int pageSize) {
+            Dbi<ByteBuffer> byExpiry, Dbi<ByteBuffer> tagMarks, Dbi<ByteBuffer> byTag, Dbi<ByteBuffer> tagSweeps,
+            int pageSize) {
         this.env = env;
         this.meta = meta;
         this.entries = entries;
         this.byAge = byAge;
         this.byExpiry = byExpiry;
+        this.tagMarks = tagMarks;
+        this.byTag = byTag;
+        this.tagSweeps = tagSweeps;
         this.pageSize = pageSize;
-        this.all = List.of(meta, entries, byAge, byExpiry);
+        this.all = List.of(meta, entries, byAge, byExpiry, tagMarks, byTag, tagSweeps);
     }
 
     /**
@@ -75,7 +94,7 @@ final class Databases {
         try {
             env = Env.create(FlagFreeBufferProxy.INSTANCE)
                     .setMapSize(settings.capacity())
-                    .setMaxDbs(4)
+                    .setMaxDbs(7)
                     .setMaxReaders(settings.maxReaders())
                     .open(dir.toFile(), 0600, flags);
         } catch (LmdbException e) {
@@ -106,18 +125,25 @@ final class Databases {
                             + "store (no format record)");
                 }
                 int found = format.getInt(0);
-                if (found != STORE_FORMAT) {
+                if (found == UPGRADABLE_FORMAT) {
+                    meta.put(txn, formatKey, ByteBuffer.allocateDirect(4).putInt(0, STORE_FORMAT));
+                    LmdbEngine.LOG.log(System.Logger.Level.DEBUG, () -> "upgrading lmdb store " + dir + " from format "
+                            + UPGRADABLE_FORMAT + " to " + STORE_FORMAT);
+                } else if (found != STORE_FORMAT) {
                     throw new LarderException("cannot open " + dir + ": the store is in Larder LMDB format " + found
-                            + ", and this build reads only format " + STORE_FORMAT
+                            + ", and this build reads only formats " + UPGRADABLE_FORMAT + " and " + STORE_FORMAT
                             + "; use a matching build, or delete the directory to start an empty cache");
                 }
             }
             Dbi<ByteBuffer> entries = env.openDbi(txn, ascii("entries"), null, false, DbiFlags.MDB_CREATE);
             Dbi<ByteBuffer> byAge = env.openDbi(txn, ascii("byAge"), null, false, DbiFlags.MDB_CREATE);
             Dbi<ByteBuffer> byExpiry = env.openDbi(txn, ascii("byExpiry"), null, false, DbiFlags.MDB_CREATE);
+            Dbi<ByteBuffer> tagMarks = env.openDbi(txn, ascii("tagMarks"), null, false, DbiFlags.MDB_CREATE);
+            Dbi<ByteBuffer> byTag = env.openDbi(txn, ascii("byTag"), null, false, DbiFlags.MDB_CREATE);
+            Dbi<ByteBuffer> tagSweeps = env.openDbi(txn, ascii("tagSweeps"), null, false, DbiFlags.MDB_CREATE);
             int pageSize = meta.stat(txn).pageSize;
             txn.commit();
-            return new Databases(env, meta, entries, byAge, byExpiry, pageSize);
+            return new Databases(env, meta, entries, byAge, byExpiry, tagMarks, byTag, tagSweeps, pageSize);
         }
     }
 
@@ -134,7 +160,7 @@ final class Databases {
         }
     }
 
-    /** Pages the four databases take in this transaction's view (what the entries cost). */
+    /** Pages the databases take in this transaction's view (what the entries cost). */
     long treePages(Txn<ByteBuffer> txn) {
         long pages = 0;
         for (Dbi<ByteBuffer> dbi : all) {

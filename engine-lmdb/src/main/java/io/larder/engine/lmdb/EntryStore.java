@@ -1,33 +1,36 @@
 package io.larder.engine.lmdb;
 
-import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
 /**
- * The only code that inserts or removes an entry: each method keeps {@code entries}, {@code byAge}
- * and {@code byExpiry} in step inside the caller's write transaction, and counts what it removed
- * by cause. Counts are pending until {@link #committed()}; {@link #begin()} drops those of a
- * transaction that did not commit. Used under the engine's write lock only, so its buffers are
- * allocated once.
+ * The only code that inserts or removes an entry: each method keeps {@code entries}, {@code byAge},
+ * {@code byExpiry} and {@code byTag} in step inside the caller's write transaction, and counts
+ * what it removed by cause. Counts are pending until {@link #committed()}; {@link #begin()} drops
+ * those of a transaction that did not commit. Used under the engine's write lock only, so its
+ * buffers are allocated once.
  */
 final class EntryStore {
 
     /** Why an entry left the store; each cause has its own counter. */
-    enum Cause { REPLACED, DELETED, INVALIDATED, EVICTED, EXPIRED }
+    enum Cause { REPLACED, DELETED, INVALIDATED, EVICTED, EXPIRED, NONE }
+
+    /** What an entry found is, at a moment: see {@link #judge}. */
+    enum Judged { LIVE, STALE, EXPIRED, TAG_REMOVED }
 
     private final Databases db;
     private final VersionCounter versions;
     private final Counters counters;
     private final ReadMarks marks;
+    private final TagMarks tagMarks;
+    private final Found found = new Found();
 
     /** The stored key of the entry the current operation is about. */
     private final ByteBuffer key = ByteBuffer.allocateDirect(StoredKey.MAX_LMDB_KEY);
@@ -36,6 +39,7 @@ final class EntryStore {
     private final ByteBuffer ageKey = ByteBuffer.allocateDirect(8);
     private final ByteBuffer ageRow = ByteBuffer.allocateDirect(StoredKey.MAX_LMDB_KEY + 8);
     private final ByteBuffer expiryKey = ByteBuffer.allocateDirect(16);
+    private final ByteBuffer tagKey = ByteBuffer.allocateDirect(1 + 255 + 8);
 
     private long writes;
     private long deletes;
@@ -52,6 +56,7 @@ final class EntryStore {
         this.versions = versions;
         this.counters = counters;
         this.marks = marks;
+        this.tagMarks = new TagMarks(db);
     }
 
     /** Starts a write transaction's accounting. */
@@ -74,64 +79,103 @@ final class EntryStore {
         return lastRecordSize;
     }
 
+    TagMarks tagMarks() {
+        return tagMarks;
+    }
+
     // ---- one key ----------------------------------------------------------------------------
 
     /**
-     * The record stored under {@code k}'s stored key, or null; the key becomes the current one.
-     * Under a digest key the record may belong to another key (see {@link #isMine}).
+     * The record stored under {@code k}'s stored key, its header copied out (absent when there is
+     * none); the key becomes the current one. Under a digest key the record may belong to another
+     * key (see {@link #isMine}). Reused: valid until the next call.
      */
-    ByteBuffer find(Txn<ByteBuffer> txn, Key k) {
+    Found find(Txn<ByteBuffer> txn, Key k) {
         StoredKey.write(k, key);
-        return db.entries.get(txn, key);
-    }
-
-    /** Whether {@code record}, found under the current key, is {@code k}'s and not a digest collision's. */
-    static boolean isMine(ByteBuffer record, Key k) {
-        return record != null && (StoredKey.isShort(k) || Record.keyMatches(record, k.encodedBytes()));
+        found.load(db.entries.get(txn, key));
+        return found;
     }
 
     /**
-     * Stores a new version under the current key, replacing {@code old} (found there, or null) and
-     * its index rows. Counts a write, and an expiration when {@code old} had expired.
+     * Whether the record just found under the current key is {@code k}'s and not a digest
+     * collision's. Call before the transaction's next lookup.
      */
-    long put(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long expiresAt, long now,
-            ByteBuffer old) {
-        if (old != null) {
-            dropIndexes(txn, Record.version(old), Record.expiresAt(old));
-            expirations += Expiry.isLive(Record.expiresAt(old), now) ? 0 : 1;
+    static boolean isMine(Found f, Key k) {
+        return f.present && (StoredKey.isShort(k) || Record.keyMatches(f.record, k.encodedBytes()));
+    }
+
+    /**
+     * What {@code f} is at {@code now}: expired, removed by a tag invalidation, stale (its bit or a
+     * tag's stale watermark) or live. Looks up watermarks only for a tagged entry, so it moves the
+     * found record's buffer: copy the value first.
+     */
+    Judged judge(Txn<ByteBuffer> txn, Found f, long now) {
+        if (!Expiry.isLive(f.expiresAt, now)) {
+            return Judged.EXPIRED;
+        }
+        int marks = f.tagArea.length == 0 ? TagMarks.LIVE : tagMarks.judge(txn, f.tagArea, f.version);
+        if (marks == TagMarks.REMOVED) {
+            return Judged.TAG_REMOVED;
+        }
+        return marks == TagMarks.STALE || (f.state & Record.STALE) != 0 ? Judged.STALE : Judged.LIVE;
+    }
+
+    /** The cause to count for taking away an entry judged {@code j} that the caller would call {@code live}. */
+    static Cause causeOf(Judged j, Cause live) {
+        switch (j) {
+            case EXPIRED:
+                return Cause.EXPIRED;
+            case TAG_REMOVED:
+                return Cause.INVALIDATED;
+            default:
+                return live;
+        }
+    }
+
+    /**
+     * Stores a new version under the current key, replacing {@code old} (found there, maybe absent)
+     * and its index rows, counting {@code oldCause} for it. Counts a write.
+     *
+     * @param state the state bits ({@link Record#STALE}, {@link Record#PLACEHOLDER})
+     * @param tagArea the tags ({@link Tags}), empty for none
+     */
+    long put(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long expiresAt, long storedAt,
+            int state, long leaseUntil, byte[] tagArea, Found old, Cause oldCause) {
+        if (old.present) {
+            dropIndexes(txn, old.version, old.expiresAt, old.tagArea);
+            count(oldCause);
         }
         long version = versions.next(txn);
-        writeRecord(txn, fullKey, value, flags, version, expiresAt, now);
+        writeRecord(txn, fullKey, value, flags, version, expiresAt, storedAt, state, leaseUntil, tagArea);
         enqueue(txn, version, version, key);
         if (expiresAt != 0) {
             db.byExpiry.put(txn, expiryKey(expiresAt, version), key);
         }
+        addTagRows(txn, tagArea, version);
         writes++;
         newestWritten = version;
         return version;
     }
 
-    /** Gives the current key's live entry {@code current} a new expiry; its version stays. */
-    void touch(Txn<ByteBuffer> txn, byte[] fullKey, Entry current, long newExpiresAt) {
-        writeRecord(txn, fullKey, ByteBuffer.wrap(current.value()), current.flags(), current.version(),
-                newExpiresAt, current.storedAt());
-        if (current.expiresAt() != newExpiresAt) {
-            if (current.expiresAt() != 0) {
-                db.byExpiry.delete(txn, expiryKey(current.expiresAt(), current.version()));
+    /** Gives the current key's live entry {@code current} (value {@code value}) a new expiry; its version stays. */
+    void touch(Txn<ByteBuffer> txn, byte[] fullKey, Found current, byte[] value, long newExpiresAt) {
+        writeRecord(txn, fullKey, ByteBuffer.wrap(value), current.flags, current.version, newExpiresAt,
+                current.storedAt, current.state, current.leaseUntil, current.tagArea);
+        if (current.expiresAt != newExpiresAt) {
+            if (current.expiresAt != 0) {
+                db.byExpiry.delete(txn, expiryKey(current.expiresAt, current.version));
             }
             if (newExpiresAt != 0) {
-                db.byExpiry.put(txn, expiryKey(newExpiresAt, current.version()), key);
+                db.byExpiry.put(txn, expiryKey(newExpiresAt, current.version), key);
             }
         }
-        marks.mark(current.version());
+        marks.mark(current.version);
     }
 
-    /** Removes the entry {@code record} under the current key. */
-    void remove(Txn<ByteBuffer> txn, ByteBuffer record, Cause cause) {
-        long version = Record.version(record);
-        long expiresAt = Record.expiresAt(record);
+    /** Removes the entry {@code f} found under the current key. */
+    void remove(Txn<ByteBuffer> txn, Found f, Cause cause) {
         db.entries.delete(txn, key);
-        dropIndexes(txn, version, expiresAt);
+        dropIndexes(txn, f.version, f.expiresAt, f.tagArea);
         count(cause);
     }
 
@@ -152,14 +196,94 @@ final class EntryStore {
                 cursor.delete();
                 ByteBuffer record = db.entries.get(txn, victim);
                 if (record != null && Record.version(record) == version) {
+                    byte[] tags = Record.tagArea(record);
                     db.entries.delete(txn, victim);
                     db.byAge.delete(txn, ageKey(version));
+                    dropTagRows(txn, tags, version);
                     expirations++;
                 }
                 swept++;
             }
         }
         return swept;
+    }
+
+    /**
+     * Reclaims up to {@code limit} entries removed by the oldest pending tag invalidation (see
+     * {@code tagSweeps} in {@link Databases}), through the tag's {@code byTag} rows: no scan.
+     * Counts an invalidation for each entry that had not expired. Returns how many rows it took.
+     */
+    int sweepTags(Txn<ByteBuffer> txn, long now, int limit) {
+        byte[] tag;
+        long mark;
+        try (Cursor<ByteBuffer> cursor = db.tagSweeps.openCursor(txn)) {
+            if (!cursor.first()) {
+                return 0;
+            }
+            tag = bytesOf(cursor.key());
+            mark = cursor.val().getLong(0);
+        }
+        List<byte[]> keys = new ArrayList<>();
+        List<Long> rowVersions = new ArrayList<>();
+        boolean done = true;
+        try (Cursor<ByteBuffer> cursor = db.byTag.openCursor(txn)) {
+            boolean more = cursor.get(tagKey(tag, 0, tag.length, 0), GetOp.MDB_SET_RANGE);
+            while (more) {
+                ByteBuffer row = cursor.key();
+                if (!isRowOf(row, tag)) {
+                    break;
+                }
+                long version = row.getLong(row.position() + 1 + tag.length);
+                if (version >= mark) {
+                    break;
+                }
+                if (keys.size() == limit) {
+                    done = false;
+                    break;
+                }
+                keys.add(bytesOf(cursor.val()));
+                rowVersions.add(version);
+                more = cursor.next();
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            long version = rowVersions.get(i);
+            victim.clear();
+            victim.put(keys.get(i)).flip();
+            ByteBuffer record = db.entries.get(txn, victim);
+            if (record != null && Record.version(record) == version) {
+                byte[] area = Record.tagArea(record);
+                long expiresAt = Record.expiresAt(record);
+                db.entries.delete(txn, victim);
+                dropIndexes(txn, version, expiresAt, area);
+                if (Expiry.isLive(expiresAt, now)) {
+                    invalidations++;
+                } else {
+                    expirations++;
+                }
+            } else {
+                db.byTag.delete(txn, tagKey(tag, 0, tag.length, version)); // its entry left another way
+            }
+        }
+        if (done) {
+            ByteBuffer k = ByteBuffer.allocateDirect(tag.length).put(tag).flip();
+            db.tagSweeps.delete(txn, k);
+        }
+        return keys.size() + (done ? 1 : 0);
+    }
+
+    /**
+     * Raises {@code tag}'s watermark of {@code mode} to a new version and returns it; a removal also
+     * queues the tag for the sweeper. Counts nothing: the entries count when reclaimed.
+     */
+    long invalidateTag(Txn<ByteBuffer> txn, byte[] tag, InvalidationMode mode) {
+        long version = versions.next(txn);
+        tagMarks.raise(txn, tag, mode, version);
+        if (mode == InvalidationMode.REMOVE) {
+            ByteBuffer k = ByteBuffer.allocateDirect(tag.length).put(tag).flip();
+            db.tagSweeps.put(txn, k, ByteBuffer.allocateDirect(8).putLong(0, version));
+        }
+        return version;
     }
 
     /**
@@ -173,7 +297,6 @@ final class EntryStore {
     boolean evictOne(Txn<ByteBuffer> txn, boolean secondChance) {
         try (Cursor<ByteBuffer> cursor = db.byAge.openCursor(txn)) {
             while (cursor.first()) {
-                long queuedAt = cursor.key().getLong(0);
                 ByteBuffer row = cursor.val();
                 int keyLength = row.remaining() - 8;
                 long version = row.getLong(row.position() + keyLength);
@@ -188,15 +311,14 @@ final class EntryStore {
                     return false;
                 }
                 long expiresAt = Record.expiresAt(record);
+                byte[] tags = Record.tagArea(record);
                 cursor.delete();
                 if (secondChance && marks.take(version)) {
                     enqueue(txn, versions.next(txn), version, victim);
                     return true;
                 }
                 db.entries.delete(txn, victim);
-                if (expiresAt != 0) {
-                    db.byExpiry.delete(txn, expiryKey(expiresAt, version));
-                }
+                dropExpiryAndTagRows(txn, version, expiresAt, tags);
                 evictions++;
                 return true;
             }
@@ -224,11 +346,10 @@ final class EntryStore {
                     continue;
                 }
                 long expiresAt = Record.expiresAt(record);
+                byte[] tags = Record.tagArea(record);
                 cursor.delete();
                 db.entries.delete(txn, victim);
-                if (expiresAt != 0) {
-                    db.byExpiry.delete(txn, expiryKey(expiresAt, version));
-                }
+                dropExpiryAndTagRows(txn, version, expiresAt, tags);
                 evictions++;
                 return true;
             }
@@ -236,7 +357,10 @@ final class EntryStore {
         }
     }
 
-    /** Removes every variant of a primary; returns how many were live. */
+    /**
+     * Removes every variant of a primary, lease placeholders too; returns how many had a value and
+     * were live (neither expired nor removed by a tag invalidation).
+     */
     int invalidate(Txn<ByteBuffer> txn, byte[] rangePrefix, byte[] primaryPrefix, long now) {
         int removed = 0;
         ByteBuffer seek = ByteBuffer.allocateDirect(rangePrefix.length).put(rangePrefix).flip();
@@ -248,48 +372,80 @@ final class EntryStore {
                     more = cursor.next(); // a digest collision with another primary: not ours
                     continue;
                 }
-                long version = Record.version(record);
-                long expiresAt = Record.expiresAt(record);
-                if (Expiry.isLive(expiresAt, now)) {
-                    removed++;
-                    invalidations++;
-                } else {
-                    expirations++;
-                }
+                Found f = new Found();
+                f.load(record);
                 copyTo(victim, cursor.key());
                 cursor.delete();
-                dropIndexes(txn, version, expiresAt);
+                Judged j = judge(txn, f, now);
+                if (j == Judged.EXPIRED) {
+                    expirations++;
+                } else if (j == Judged.TAG_REMOVED) {
+                    invalidations++; // reclaimed here rather than by the sweeper
+                } else if (!f.placeholder()) {
+                    removed++;
+                    invalidations++;
+                }
+                dropIndexes(txn, f.version, f.expiresAt, f.tagArea);
                 more = cursor.get(victim, GetOp.MDB_SET_RANGE); // the deleted key's successor
             }
         }
         return removed;
     }
 
-    /** Removes everything, counting live entries as invalidations. */
+    /** The full keys of every record in a primary's range (expired ones and placeholders too). */
+    List<Key> keysOf(Txn<ByteBuffer> txn, byte[] rangePrefix, byte[] primaryPrefix) {
+        List<Key> keys = new ArrayList<>();
+        ByteBuffer seek = ByteBuffer.allocateDirect(rangePrefix.length).put(rangePrefix).flip();
+        try (Cursor<ByteBuffer> cursor = db.entries.openCursor(txn)) {
+            boolean more = cursor.get(seek, GetOp.MDB_SET_RANGE);
+            while (more && startsWith(cursor.key(), rangePrefix)) {
+                byte[] fullKey = Record.fullKey(cursor.val(), cursor.key());
+                if (startsWith(fullKey, primaryPrefix)) {
+                    keys.add(Key.decode(fullKey));
+                }
+                more = cursor.next();
+            }
+        }
+        return keys;
+    }
+
+    /** Counts the last {@link #put} as a soft invalidation (a stale mark by a purge) rather than a write. */
+    void countedAsInvalidation() {
+        writes--;
+        invalidations++;
+    }
+
+    /** Removes everything, counting live entries as invalidations; the tag watermarks stay. */
     void clear(Txn<ByteBuffer> txn, long now) {
+        Found f = new Found();
         try (Cursor<ByteBuffer> cursor = db.entries.openCursor(txn)) {
             for (boolean more = cursor.first(); more; more = cursor.next()) {
-                if (Expiry.isLive(Record.expiresAt(cursor.val()), now)) {
-                    invalidations++;
-                } else {
+                f.load(cursor.val());
+                if (!Expiry.isLive(f.expiresAt, now)) {
                     expirations++;
+                } else if (!f.placeholder()) {
+                    invalidations++; // an entry removed by a tag invalidation is reclaimed here too
                 }
             }
         }
         db.entries.drop(txn);
         db.byAge.drop(txn);
         db.byExpiry.drop(txn);
+        db.byTag.drop(txn);
+        db.tagSweeps.drop(txn);
     }
 
     // ---- internals --------------------------------------------------------------------------
 
     private void writeRecord(Txn<ByteBuffer> txn, byte[] fullKey, ByteBuffer value, int flags, long version,
-            long expiresAt, long storedAt) {
+            long expiresAt, long storedAt, int state, long leaseUntil, byte[] tagArea) {
         int keyLength = fullKey == null ? 0 : fullKey.length;
         int valueLength = value.remaining();
-        lastRecordSize = Record.size(keyLength, valueLength);
+        int header = Record.headerLength(state, leaseUntil, tagArea);
+        lastRecordSize = Record.size(header, tagArea.length, keyLength, valueLength);
         ByteBuffer record = db.entries.reserve(txn, key, lastRecordSize);
-        Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt, version);
+        Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt, version, state, leaseUntil,
+                tagArea);
         if (fullKey != null) {
             record.put(Record.fullKeyOffset(record), fullKey);
         }
@@ -303,15 +459,32 @@ final class EntryStore {
         db.byAge.put(txn, ageKey(at), ageRow);
     }
 
+    private void addTagRows(Txn<ByteBuffer> txn, byte[] area, long version) {
+        for (int at = 0; at < area.length; at += 1 + Byte.toUnsignedInt(area[at])) {
+            db.byTag.put(txn, tagKey(area, at + 1, Byte.toUnsignedInt(area[at]), version), key);
+        }
+    }
+
+    private void dropTagRows(Txn<ByteBuffer> txn, byte[] area, long version) {
+        for (int at = 0; at < area.length; at += 1 + Byte.toUnsignedInt(area[at])) {
+            db.byTag.delete(txn, tagKey(area, at + 1, Byte.toUnsignedInt(area[at]), version));
+        }
+    }
+
     /**
      * Drops an entry's index rows. Its queue row is at its version unless a second chance moved
      * it; a moved row is left to go stale, which eviction recognises by the version it carries.
      */
-    private void dropIndexes(Txn<ByteBuffer> txn, long version, long expiresAt) {
+    private void dropIndexes(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea) {
         db.byAge.delete(txn, ageKey(version));
+        dropExpiryAndTagRows(txn, version, expiresAt, tagArea);
+    }
+
+    private void dropExpiryAndTagRows(Txn<ByteBuffer> txn, long version, long expiresAt, byte[] tagArea) {
         if (expiresAt != 0) {
             db.byExpiry.delete(txn, expiryKey(expiresAt, version));
         }
+        dropTagRows(txn, tagArea, version);
     }
 
     private void count(Cause cause) {
@@ -320,7 +493,7 @@ final class EntryStore {
             case INVALIDATED -> invalidations++;
             case EVICTED -> evictions++;
             case EXPIRED -> expirations++;
-            case REPLACED -> { }
+            case REPLACED, NONE -> { }
             default -> throw new IllegalStateException("unknown cause " + cause);
         }
     }
@@ -335,80 +508,24 @@ final class EntryStore {
         return expiryKey;
     }
 
-    /**
-     * Checks that the indexes and the counter agree with the entries in {@code txn}'s snapshot;
-     * returns what does not (empty when consistent).
-     */
-    List<String> verify(Txn<ByteBuffer> txn) {
-        List<String> problems = new ArrayList<>();
-        long lastVersion = versions.last(txn);
-        Map<ByteBuffer, Long> queued = new HashMap<>();
-        try (Cursor<ByteBuffer> cursor = db.byAge.openCursor(txn)) {
-            for (boolean more = cursor.first(); more; more = cursor.next()) {
-                ByteBuffer row = cursor.val();
-                int keyLength = row.remaining() - 8;
-                ByteBuffer stored = ByteBuffer.wrap(bytesOf(row.duplicate().limit(row.position() + keyLength)));
-                long version = row.getLong(row.position() + keyLength);
-                if (cursor.key().getLong(0) > lastVersion) {
-                    problems.add("a queue row is numbered beyond lastVersion " + lastVersion);
-                }
-                ByteBuffer record = db.entries.get(txn, ByteBuffer.allocateDirect(keyLength).put(stored.duplicate())
-                        .flip());
-                if (record != null && Record.version(record) == version
-                        && queued.put(stored, version) != null) {
-                    problems.add("an entry is queued twice");
-                }
-            }
-        }
-        long withExpiry = 0;
-        long count = 0;
-        try (Cursor<ByteBuffer> cursor = db.entries.openCursor(txn)) {
-            for (boolean more = cursor.first(); more; more = cursor.next()) {
-                count++;
-                ByteBuffer record = cursor.val();
-                byte[] storedKey = bytesOf(cursor.key());
-                long version = Record.version(record);
-                long expiresAt = Record.expiresAt(record);
-                Key decoded = Key.decode(Record.fullKey(record, cursor.key()));
-                ByteBuffer expected = ByteBuffer.allocateDirect(StoredKey.MAX_LMDB_KEY);
-                StoredKey.write(decoded, expected);
-                if (!expected.equals(ByteBuffer.wrap(storedKey))) {
-                    problems.add("entry " + decoded + " is stored under the wrong LMDB key");
-                }
-                if (version <= 0 || version > lastVersion) {
-                    problems.add("entry " + decoded + " has version " + version + " beyond lastVersion "
-                            + lastVersion);
-                }
-                Long inQueue = queued.get(ByteBuffer.wrap(storedKey));
-                if (inQueue == null || inQueue != version) {
-                    problems.add("entry " + decoded + " of version " + version + " is missing from byAge");
-                }
-                if (expiresAt != 0) {
-                    withExpiry++;
-                    ByteBuffer byExp = db.byExpiry.get(txn,
-                            ByteBuffer.allocateDirect(16).putLong(0, expiresAt).putLong(8, version));
-                    if (byExp == null || !byExp.equals(ByteBuffer.wrap(storedKey))) {
-                        problems.add("entry " + decoded + " expiring at " + expiresAt + " is missing from byExpiry");
-                    }
-                }
-            }
-        }
-        if (queued.size() != count) {
-            problems.add("byAge queues " + queued.size() + " entries for " + count + " entries");
-        }
-        long expiries = db.byExpiry.stat(txn).entries;
-        if (expiries != withExpiry) {
-            problems.add("byExpiry has " + expiries + " entries for " + withExpiry + " expiring entries");
-        }
-        return problems;
+    /** The {@code byTag} row key of a tag ({@code length} bytes of {@code bytes} from {@code from}) and a version. */
+    private ByteBuffer tagKey(byte[] bytes, int from, int length, long version) {
+        tagKey.clear();
+        tagKey.put((byte) length).put(bytes, from, length).putLong(version).flip();
+        return tagKey;
     }
 
-    static Entry entryOf(ByteBuffer record) {
-        int offset = Record.valueOffset(record);
-        byte[] value = new byte[record.limit() - offset];
-        record.get(offset, value);
-        return new Entry(value, Record.version(record), Record.expiresAt(record), Record.flags(record),
-                Record.storedAt(record));
+    private static boolean isRowOf(ByteBuffer row, byte[] tag) {
+        int at = row.position();
+        if (row.remaining() != 1 + tag.length + 8 || Byte.toUnsignedInt(row.get(at)) != tag.length) {
+            return false;
+        }
+        for (int i = 0; i < tag.length; i++) {
+            if (row.get(at + 1 + i) != tag[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[] bytesOf(ByteBuffer buffer) {

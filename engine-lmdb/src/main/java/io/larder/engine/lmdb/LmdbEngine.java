@@ -1,12 +1,14 @@
 package io.larder.engine.lmdb;
 
 import io.larder.spi.Capability;
+import io.larder.spi.Clock;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
 import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.LarderException;
 import io.larder.spi.StorageEngine;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.lmdbjava.EnvInfo;
@@ -60,6 +63,7 @@ public final class LmdbEngine implements StorageEngine {
     private final ReadPath reads;
     private final WritePath writes;
     private final EntryStore store;
+    private final VersionCounter versions;
     private final BackgroundTask sweeper;
     private final BackgroundTask flusher;
     private final Object closeLock = new Object();
@@ -71,6 +75,7 @@ public final class LmdbEngine implements StorageEngine {
         this.claim = claim;
         this.db = db;
         ReadMarks marks = new ReadMarks();
+        HitStats hitStats = new HitStats();
         VersionCounter versions = new VersionCounter(db, !settings.sync());
         this.store = new EntryStore(db, versions, counters, marks);
         this.readers = new ReaderPool(db.env, NAME, settings.maxReaders());
@@ -78,8 +83,10 @@ public final class LmdbEngine implements StorageEngine {
         Room room = new Room(db, store, versions, settings.capacity());
         this.transactions = new Transactions(db, store, room, versions, readers, durability, settings.clock(),
                 settings.capacity());
-        this.reads = new ReadPath(db, readers, counters, marks, settings.clock());
-        this.writes = new WritePath(transactions, store, marks, settings.clock(), settings.maxValueSize());
+        this.reads = new ReadPath(db, readers, counters, marks, hitStats, settings.clock());
+        this.writes = new WritePath(this, transactions, store, marks, hitStats, settings.clock(),
+                settings.maxValueSize());
+        this.versions = versions;
         transactions.run(txn -> {
             versions.seed(txn, settings.clock());
             return null;
@@ -129,7 +136,12 @@ public final class LmdbEngine implements StorageEngine {
     @Override
     public Set<Capability> capabilities() {
         return EnumSet.of(Capability.PERSISTENT, Capability.SHARED_BETWEEN_PROCESSES, Capability.ZERO_COPY_READS,
-                Capability.ORDERED_KEYS);
+                Capability.ORDERED_KEYS, Capability.CACHE_SEMANTICS);
+    }
+
+    @Override
+    public Clock clock() {
+        return settings.clock();
     }
 
     @Override
@@ -181,6 +193,33 @@ public final class LmdbEngine implements StorageEngine {
         return writes.invalidate(primary);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The watermark is written in the same write transaction that draws its version, in the
+     * store's {@code tagMarks} database, so it survives restarts and crashes as any write does, and
+     * every process on the store sees it from its next read; the removed entries are reclaimed by
+     * the sweeper and count as invalidations then.
+     */
+    @Override
+    public long invalidateTag(String tag, InvalidationMode mode) {
+        ensureOpen();
+        return writes.invalidateTag(tag, mode);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Both modes run in one write transaction, so no write of the primary falls between its
+     * variants.
+     */
+    @Override
+    public int invalidate(byte[] primary, InvalidationMode mode) {
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        ensureOpen();
+        return mode == InvalidationMode.REMOVE ? writes.invalidate(primary) : writes.invalidateSoftly(primary);
+    }
+
     @Override
     public List<Variant> variants(byte[] primary) {
         ensureOpen();
@@ -194,9 +233,10 @@ public final class LmdbEngine implements StorageEngine {
     }
 
     /**
-     * Removes expired entries now, in transactions of at most {@value #MAX_BATCH}.
+     * Removes expired entries and lease placeholders, then entries removed by tag invalidations,
+     * now, in transactions of at most {@value #MAX_BATCH}. The background sweeper does the same.
      *
-     * @return how many expired entries' index rows it took
+     * @return how many index rows it took
      * @throws EngineClosedException if the engine is closed
      */
     public int sweepExpired() {
@@ -324,10 +364,16 @@ public final class LmdbEngine implements StorageEngine {
         ensureOpen();
         Reader r = readers.acquire();
         try {
-            return store.verify(r.txn);
+            return StoreCheck.verify(db, versions, r.txn);
         } finally {
             readers.release(r);
         }
+    }
+
+    /** The id of the environment's last committed write transaction, of any process. */
+    long lastTransactionId() {
+        ensureOpen();
+        return db.env.info().lastTransactionId;
     }
 
     /** Makes flushes fail with {@code fault} from now on; null makes them succeed again. */

@@ -15,8 +15,10 @@ import org.lmdbjava.GetOp;
 
 /**
  * Reads: a pooled read transaction, a lookup, and the caller's reader run over the bytes in the
- * map. Reads never write: an expired entry reads as a miss and stays until the sweeper (or a write
- * of its key) removes it, so a read never waits for the write lock or a flush.
+ * map. Reads never write: an expired entry, a lease placeholder or an entry a tag invalidation
+ * removed reads as a miss and stays until the sweeper (or a write of its key) removes it, and the
+ * hit statistics go to this process's {@link HitStats}, so a read never waits for the write lock
+ * or a flush.
  */
 final class ReadPath {
 
@@ -24,13 +26,15 @@ final class ReadPath {
     private final ReaderPool readers;
     private final Counters counters;
     private final ReadMarks marks;
+    private final HitStats hitStats;
     private final Clock clock;
 
-    ReadPath(Databases db, ReaderPool readers, Counters counters, ReadMarks marks, Clock clock) {
+    ReadPath(Databases db, ReaderPool readers, Counters counters, ReadMarks marks, HitStats hitStats, Clock clock) {
         this.db = db;
         this.readers = readers;
         this.counters = counters;
         this.marks = marks;
+        this.hitStats = hitStats;
         this.clock = clock;
     }
 
@@ -39,12 +43,14 @@ final class ReadPath {
         Objects.requireNonNull(reader, "reader must not be null");
         Reader r = readers.acquire();
         try {
-            if (!r.find(db.entries, key, clock.millis())) {
+            long now = clock.millis();
+            if (!r.find(db, key, now)) {
                 counters.misses.increment();
                 return null;
             }
             counters.hits.increment();
             marks.mark(r.version);
+            r.hitsBefore = hitStats.hit(r.version, now);
             View view = new View(r);
             try {
                 return reader.read(view);
@@ -61,12 +67,14 @@ final class ReadPath {
         Checks.destination(dst);
         Reader r = readers.acquire();
         try {
-            if (!r.find(db.entries, key, clock.millis())) {
+            long now = clock.millis();
+            if (!r.find(db, key, now)) {
                 counters.misses.increment();
                 return -1;
             }
             counters.hits.increment();
             marks.mark(r.version);
+            hitStats.hit(r.version, now);
             int n = r.valueLength;
             if (n <= dst.remaining()) {
                 r.copyValueTo(dst);
@@ -87,10 +95,21 @@ final class ReadPath {
             long now = clock.millis();
             ByteBuffer seek = ByteBuffer.allocateDirect(prefix.length).put(prefix).flip();
             boolean more = cursor.get(seek, GetOp.MDB_SET_RANGE);
+            TagMarks tagMarks = null;
             while (more && EntryStore.startsWith(cursor.key(), prefix)) {
                 ByteBuffer record = cursor.val();
                 byte[] fullKey = Record.fullKey(record, cursor.key());
-                if (EntryStore.startsWith(fullKey, clearPrefix) && Expiry.isLive(Record.expiresAt(record), now)) {
+                if (EntryStore.startsWith(fullKey, clearPrefix) && Expiry.isLive(Record.expiresAt(record), now)
+                        && (Record.state(record) & Record.PLACEHOLDER) == 0) {
+                    byte[] area = Record.tagArea(record);
+                    long version = Record.version(record);
+                    if (area.length != 0) {
+                        tagMarks = tagMarks == null ? new TagMarks(db) : tagMarks;
+                        if (tagMarks.judge(r.txn, area, version) == TagMarks.REMOVED) {
+                            more = cursor.next();
+                            continue;
+                        }
+                    }
                     variants.add(Key.decode(fullKey).variant());
                 }
                 more = cursor.next();

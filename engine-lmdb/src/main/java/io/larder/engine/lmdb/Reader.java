@@ -3,7 +3,6 @@ package io.larder.engine.lmdb;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import java.nio.ByteBuffer;
-import org.lmdbjava.Dbi;
 import org.lmdbjava.Txn;
 
 /**
@@ -26,21 +25,33 @@ final class Reader {
     long expiresAt;
     int flags;
     long storedAt;
+    /** Whether the entry found is stale (its bit, or a tag's stale watermark). */
+    boolean stale;
+    long leaseUntil;
+    /** The tags of the entry found, decoded only for a tagged one. */
+    java.util.List<String> tags = java.util.List.of();
+    /** The time of the last {@link #find}. */
+    long now;
+    /** The hit statistics before this read ({@link HitStats} packing, -1 for none). */
+    long hitsBefore;
     /** Whether the last {@link #find} met an entry under the key that had expired. */
     boolean sawExpired;
+    /** This reader's watermark lookups, made on the first tagged entry it meets. */
+    private TagMarks tagMarks;
 
     Reader(Txn<ByteBuffer> txn) {
         this.txn = txn;
     }
 
     /**
-     * Looks {@code key} up; on a live entry, loads this reader's fields with it and returns true.
-     * Valid until the next call or {@link #reset}.
+     * Looks {@code key} up; on a live entry with a value, loads this reader's fields with it and
+     * returns true. A lease placeholder, or an entry a tag invalidation removed, is a miss. Only a
+     * tagged entry costs a watermark lookup. Valid until the next call or {@link #reset}.
      */
-    boolean find(Dbi<ByteBuffer> entries, Key key, long now) {
+    boolean find(Databases db, Key key, long now) {
         sawExpired = false;
         StoredKey.write(key, this.key);
-        ByteBuffer record = entries.get(txn, this.key);
+        ByteBuffer record = db.entries.get(txn, this.key);
         if (record == null || (!StoredKey.isShort(key) && !Record.keyMatches(record, key.encodedBytes()))) {
             return false;
         }
@@ -56,6 +67,33 @@ final class Reader {
         expiresAt = at;
         flags = Record.flags(record);
         storedAt = Record.storedAt(record);
+        this.now = now;
+        if (!Record.hasCacheState(record)) {
+            stale = false;
+            leaseUntil = 0;
+            tags = java.util.List.of();
+            return true;
+        }
+        int state = Record.state(record);
+        if ((state & Record.PLACEHOLDER) != 0) {
+            return false;
+        }
+        stale = (state & Record.STALE) != 0;
+        leaseUntil = Record.leaseUntil(record);
+        byte[] area = Record.tagArea(record); // copied: the watermark lookups move the record's buffer
+        if (area.length == 0) {
+            tags = java.util.List.of();
+            return true;
+        }
+        if (tagMarks == null) {
+            tagMarks = new TagMarks(db);
+        }
+        int verdict = tagMarks.judge(txn, area, version);
+        if (verdict == TagMarks.REMOVED) {
+            return false;
+        }
+        stale |= verdict == TagMarks.STALE;
+        tags = Tags.decode(area);
         return true;
     }
 

@@ -62,4 +62,31 @@ final class View implements EntryView {
     public long storedAt() {
         return reader().storedAt;
     }
+
+    @Override
+    public java.util.List<String> tags() {
+        return reader().tags;
+    }
+
+    @Override
+    public boolean stale() {
+        return reader().stale;
+    }
+
+    @Override
+    public boolean leased() {
+        Reader r = reader();
+        return r.leaseUntil > r.now;
+    }
+
+    @Override
+    public int hits() {
+        return HitStats.hits(reader().hitsBefore);
+    }
+
+    @Override
+    public long lastAccess() {
+        Reader r = reader();
+        return HitStats.lastAccess(r.hitsBefore, r.storedAt);
+    }
 }

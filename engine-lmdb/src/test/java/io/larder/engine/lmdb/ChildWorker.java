@@ -3,8 +3,11 @@ package io.larder.engine.lmdb;
 import io.larder.spi.Clock;
 import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
+import io.larder.spi.LeaseOptions;
 import io.larder.spi.Outcome;
+import io.larder.spi.WriteOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +18,9 @@ import java.time.Duration;
  * counter, retrying on conflict. {@code write DIR SYNC}: writes (sets with and without expiry,
  * deletes) until killed, printing {@code ACK i version} after each acknowledged set. {@code pressure DIR
  * N}: N writes, mostly small and every tenth large, each followed by a read, on a small store shared
- * with other processes; prints how many failed.
+ * with other processes; prints how many failed. {@code lease DIR N}: a lease-aware lookup with vivify on
+ * each of N keys, printing {@code WON i} for each lease it won. {@code tag DIR}: invalidates tag
+ * {@code shared}, stores an entry tagged {@code child}, prints {@code ACK}, and waits to be killed.
  */
 public final class ChildWorker {
 
@@ -51,6 +56,29 @@ public final class ChildWorker {
             out.println("DONE failed " + failed + (firstFailure == null ? "" : " first " + firstFailure));
             out.flush();
             return;
+        }
+        if (args[0].equals("lease")) {
+            int n = Integer.parseInt(args[2]);
+            try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m")) {
+                out.println("READY");
+                out.flush();
+                for (int i = 0; i < n; i++) {
+                    if (engine.lookup(Key.of("lease" + i), LeaseOptions.of(Duration.ofMinutes(5))).won()) {
+                        out.println("WON " + i);
+                    }
+                }
+                out.println("DONE");
+                out.flush();
+            }
+            return;
+        }
+        if (args[0].equals("tag")) {
+            LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m", "sync", "true");
+            long mark = engine.invalidateTag("shared", InvalidationMode.REMOVE);
+            engine.set(Key.of("by-child"), "child".getBytes(StandardCharsets.US_ASCII), WriteOptions.tagged("child"));
+            out.println("ACK " + mark);
+            out.flush();
+            Thread.sleep(Long.MAX_VALUE);
         }
         if (args[0].equals("cas")) {
             int n = Integer.parseInt(args[2]);

@@ -2,9 +2,11 @@ package io.larder.engine.lmdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.larder.spi.Clock;
 import io.larder.spi.Entry;
 import io.larder.spi.Key;
 import io.larder.spi.ManualClock;
+import io.larder.spi.WriteOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,6 +42,66 @@ class LmdbMultiProcessTest {
         assertThat(b.exitValue()).as("child B: %s", outB).isZero();
         try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "64m")) {
             assertThat(engine.get(ChildWorker.COUNTER).valueAsString()).isEqualTo(Integer.toString(2 * each));
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoProcessesLookingUpTheSameMissingKeysWinEachLeaseExactlyOnce() throws Exception {
+        int keys = 400;
+        List<String> outA = new CopyOnWriteArrayList<>();
+        List<String> outB = new CopyOnWriteArrayList<>();
+        Process a = start(outA, "lease", dir.toString(), Integer.toString(keys));
+        Process b = start(outB, "lease", dir.toString(), Integer.toString(keys));
+        assertThat(a.waitFor(120, TimeUnit.SECONDS)).as("child A finished: %s", outA).isTrue();
+        assertThat(b.waitFor(120, TimeUnit.SECONDS)).as("child B finished: %s", outB).isTrue();
+        Thread.sleep(100); // let the reader threads drain the pipes
+        assertThat(a.exitValue()).as("child A: %s", outA).isZero();
+        assertThat(b.exitValue()).as("child B: %s", outB).isZero();
+        assertThat(outA).contains("DONE");
+        assertThat(outB).contains("DONE");
+        Map<String, Integer> winners = new HashMap<>();
+        for (List<String> out : List.of(outA, outB)) {
+            for (String line : out) {
+                if (line.startsWith("WON ")) {
+                    winners.merge(line.substring(4), 1, Integer::sum);
+                }
+            }
+        }
+        assertThat(winners).as("every key's lease was won").hasSize(keys);
+        assertThat(winners.values()).as("by exactly one process").containsOnly(1);
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(System.currentTimeMillis()), "capacity", "64m")) {
+            assertThat(engine.stats().entries()).as("placeholders").isEqualTo(keys);
+            assertThat(engine.get(Key.of("lease0"))).isNull();
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTagInvalidationByAnotherProcessIsSeenAtOnceAndSurvivesItsKill9() throws Exception {
+        Key tagged = Key.of("tagged");
+        Key plain = Key.of("plain");
+        List<String> out = new CopyOnWriteArrayList<>();
+        try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m")) {
+            engine.set(tagged, "v".getBytes(StandardCharsets.US_ASCII), WriteOptions.tagged("shared", "other"));
+            engine.set(plain, "v".getBytes(StandardCharsets.US_ASCII));
+            assertThat(engine.get(tagged)).isNotNull();
+            Process child = start(out, "tag", dir.toString());
+            for (int i = 0; i < 3000 && out.stream().noneMatch(l -> l.startsWith("ACK")) && child.isAlive(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(out).as("child output").anyMatch(l -> l.startsWith("ACK"));
+            assertThat(engine.get(tagged)).as("the other process's invalidation").isNull();
+            assertThat(engine.get(plain)).isNotNull();
+            assertThat(engine.get(Key.of("by-child")).tags()).containsExactly("child");
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        try (LmdbEngine engine = Stores.open(dir, Clock.system(), "capacity", "64m")) {
+            assertThat(engine.get(tagged)).as("the watermark survives the writer's kill -9").isNull();
+            assertThat(engine.get(Key.of("by-child")).valueAsString()).isEqualTo("child");
+            engine.sweepExpired();
+            assertThat(engine.stats().entries()).isEqualTo(2);
             assertThat(engine.verify()).isEmpty();
         }
     }

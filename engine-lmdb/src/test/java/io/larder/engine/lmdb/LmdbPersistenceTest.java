@@ -75,7 +75,7 @@ class LmdbPersistenceTest {
         assertThatThrownBy(() -> Stores.open(dir, clock))
                 .isInstanceOf(LarderException.class)
                 .hasMessageContaining("format 99")
-                .hasMessageContaining("reads only format " + Databases.STORE_FORMAT);
+                .hasMessageContaining("reads only formats " + Databases.UPGRADABLE_FORMAT + " and " + Databases.STORE_FORMAT);
     }
 
     @Test
