@@ -74,7 +74,9 @@ import java.util.Set;
  * Only {@link #read}, {@link #compute}, {@link #invalidate(byte[])}, {@link #variants(byte[])},
  * {@link #clear}, {@link #stats}, {@link #capabilities}, {@link #maxValueSize}, {@link #name} and
  * {@link #close} are abstract. Every other operation has a default over an atomic {@code compute},
- * correct but allocating; an engine overrides the ones it can do faster. Buffers are read between
+ * correct but allocating; an engine overrides the ones it can do faster. An engine with
+ * {@link Capability#CACHE_SEMANTICS} must also override {@link #clock()} and
+ * {@link #invalidateTag}, whose default refuses. Buffers are read between
  * position and limit, and their positions are left unchanged unless a method says otherwise.
  */
 public interface StorageEngine extends AutoCloseable {

@@ -144,9 +144,10 @@ public final class HeapEngine implements StorageEngine {
             return null;
         }
         hits++;
-        EntryView view = stored.view(isStale(stored), now);
+        R result = reader.read(stored.view(isStale(stored), now));
+        // only a read that returned changes the entry's figures: a throwing reader leaves it as it was
         stored.hit(now);
-        return reader.read(view);
+        return result;
     }
 
     @Override
@@ -181,7 +182,7 @@ public final class HeapEngine implements StorageEngine {
                 return put(key, current, new Stored(action.value().clone(), ++lastVersion, expiresAt, action.flags(),
                         now, action.tags(), false, false, 0), now, true);
             case PLACEHOLDER:
-                long leaseEnd = Expiry.afterMillis(action.leaseMillis()).expiresAt(now);
+                long leaseEnd = Math.min(Expiry.MAX_EPOCH_MILLIS, now + action.leaseMillis());
                 return put(key, current, new Stored(new byte[0], ++lastVersion, leaseEnd, 0, now, List.of(), false,
                         true, leaseEnd), now, true);
             case MARK_STALE:
