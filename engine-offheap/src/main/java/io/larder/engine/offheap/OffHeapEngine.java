@@ -147,6 +147,11 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    /** The tag watermarks, for tests. */
+    TagMarks tagMarks() {
+        return store.tagMarks;
+    }
+
     @Override
     public String name() {
         return name;
