@@ -147,6 +147,11 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    /** The running figures, for tests. */
+    Counters counters() {
+        return store.counters;
+    }
+
     /** The tag watermarks, for tests. */
     TagMarks tagMarks() {
         return store.tagMarks;
@@ -267,7 +272,7 @@ public final class OffHeapEngine implements StorageEngine {
         try {
             long mark = store.tagMarks.invalidate(tag, mode);
             if (mode == InvalidationMode.REMOVE) {
-                sweeper.tagRemoved();
+                sweeper.tagRemoved(tag);
             }
             return mark;
         } finally {
@@ -356,7 +361,8 @@ public final class OffHeapEngine implements StorageEngine {
                         Map.entry("segmentFullRetries", c.segmentFulls.sum()),
                         Map.entry("sweepExamined", c.sweepExamined.sum()),
                         Map.entry("admissionRejected", c.admissionRejected.sum()),
-                        Map.entry("taggedWatermarks", (long) store.tagMarks.size())));
+                        Map.entry("taggedWatermarks", (long) store.tagMarks.size()),
+                        Map.entry("indexedTags", (long) store.tagIndex.tags())));
     }
 
     /** The geometry the map was built with. */

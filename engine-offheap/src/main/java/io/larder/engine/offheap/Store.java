@@ -10,7 +10,6 @@ import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
-import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
  * The only code that inserts, replaces or removes an entry. Each change keeps the Chronicle map,
@@ -30,6 +29,7 @@ final class Store {
     final VariantIndex variants = new VariantIndex();
     final ExpiryIndex expiries;
     final TagMarks tagMarks;
+    final TagIndex tagIndex = new TagIndex();
     /** TinyLFU admission, or null for none. */
     final Admission admission;
     private final AtomicLong lastVersion;
@@ -76,6 +76,9 @@ final class Store {
             ByteBuffer value, int flags, long expiresAt, long now) {
         c.writeLock().lock();
         long oldExpiresAt = EntryCodec.expiresAt(e);
+        if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0) {
+            tagIndex.remove(EntryCodec.tags(e), key, key.length);
+        }
         long version = lastVersion.incrementAndGet();
         EntryCodec.overwrite(e, value, flags, version, expiresAt, now, counters.tick());
         expiries.move(segment, key, key.length, oldExpiresAt, expiresAt);
@@ -109,15 +112,23 @@ final class Store {
             return 0;
         }
         EntryCodec.writeVersion(prepared, version);
+        // Indexed before it is stored; the old entry's tags leave the index once it is replaced.
+        java.util.List<String> newTags = guardTags == null ? java.util.List.of() : guardTags;
+        if (!newTags.isEmpty()) {
+            tagIndex.add(newTags, key, keyLength);
+        }
         Data<byte[]> data = c.wrapValueBytesAsData(prepared, 0, preparedLength);
         long newChunks = sizing.chunks(keyLength, preparedLength);
         long oldExpiresAt = 0;
         if (e != null) {
             oldExpiresAt = EntryCodec.expiresAt(e);
+            java.util.List<String> oldTags = (EntryCodec.marks(e) & EntryHeader.TAGGED) != 0
+                    ? EntryCodec.tags(e) : java.util.List.of();
             long oldSize = e.value().size();
             long oldChunks = sizing.chunks(keyLength, oldSize);
             if (oldSize >= preparedLength) {
                 e.doReplaceValue(data);
+                unindexReplaced(oldTags, newTags, key);
                 segmentChunks.addAndGet(segment, newChunks - oldChunks);
                 expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
                 wrote(oldExpiresAt, now);
@@ -132,6 +143,7 @@ final class Store {
                 restoreOrDrop(c, old, oldSize, segment, key, prefixLength, oldChunks, oldExpiresAt, now);
                 throw new SegmentFullException(full);
             }
+            unindexReplaced(oldTags, newTags, key);
             segmentChunks.addAndGet(segment, newChunks - oldChunks);
             expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
             wrote(oldExpiresAt, now);
@@ -173,6 +185,15 @@ final class Store {
                 variants.remove(key, key.length, prefixLength);
             }
             counters.removed(Expiry.isLive(oldExpiresAt, now) ? Cause.EVICTION : Cause.EXPIRATION);
+        }
+    }
+
+    /** Drops the key from the index of each tag the replaced entry had and the new one has not. */
+    private void unindexReplaced(java.util.List<String> oldTags, java.util.List<String> newTags, byte[] key) {
+        for (int i = 0; i < oldTags.size(); i++) {
+            if (!newTags.contains(oldTags.get(i))) {
+                tagIndex.remove(oldTags.get(i), TagIndex.name(key, key.length));
+            }
         }
     }
 
@@ -247,6 +268,9 @@ final class Store {
     void remove(MapEntry<byte[], byte[]> e, int segment, byte[] key, int keyLength, int prefixLength, Cause cause) {
         long chunks = sizing.chunks(keyLength, e.value().size());
         long expiresAt = EntryCodec.expiresAt(e);
+        if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0) {
+            tagIndex.remove(EntryCodec.tags(e), key, keyLength);
+        }
         e.doRemove();
         segmentChunks.addAndGet(segment, -chunks);
         segmentEntries.decrementAndGet(segment);
@@ -314,18 +338,31 @@ final class Store {
         }
     }
 
-    /** Removes the segment's entries hidden by a tag's remove mark (a scan); how many. */
-    int removeTagInvalidated(int segment, Scratch s, long now) {
-        int[] removed = {0};
-        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
-            c.forEachSegmentEntry(e -> {
-                if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0 && deadCause(e, now) == Cause.INVALIDATION) {
-                    removeIterated(e, segment, s, Cause.INVALIDATION);
-                    removed[0]++;
+    /**
+     * Removes the entries carrying {@code tag} that are dead (hidden by a remove mark, or expired),
+     * visiting only the keys the {@link TagIndex} holds for it; how many it removed. A key whose
+     * entry no longer carries the tag leaves the tag's index.
+     */
+    int reclaimTag(String tag, long now) {
+        int removed = 0;
+        for (String name : tagIndex.keysOf(tag)) {
+            counters.tagSweepVisited.increment();
+            byte[] key = TagIndex.bytes(name);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+                c.updateLock().lock();
+                MapEntry<byte[], byte[]> e = c.entry();
+                if (e == null || (EntryCodec.marks(e) & EntryHeader.TAGGED) == 0 || !EntryCodec.tags(e).contains(tag)) {
+                    tagIndex.remove(tag, name);
+                    continue;
                 }
-            });
+                Cause dead = deadCause(e, now);
+                if (dead != null) {
+                    remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), dead);
+                    removed++;
+                }
+            }
         }
-        return removed[0];
+        return removed;
     }
 
     /** Whether a live entry with a value is stored under {@code key}; takes only the read lock. */

@@ -104,4 +104,25 @@ class OffHeapTagRaceTest {
         assertThat(seenAfterRefusal[0]).isNull();
         assertThat(after).isNull();
     }
+
+    @Test
+    void reclaimingATagVisitsOnlyTheEntriesCarryingIt() {
+        engine = (OffHeapEngine) Larder.open(EngineConfig.parse("offheap:?capacity=16m&sweepInterval=1h"));
+        for (int i = 0; i < 2_000; i++) {
+            engine.set(Key.of("/plain-" + i), bytes("v"), Expiry.never(), 0);
+        }
+        for (int i = 0; i < 10; i++) {
+            engine.set(Key.of("/gone-" + i), bytes("v"), WriteOptions.tagged("gone", "t" + i));
+            engine.set(Key.of("/kept-" + i), bytes("v"), WriteOptions.tagged("kept"));
+        }
+        long invalidationsBefore = engine.stats().invalidations();
+        engine.invalidateTag("gone", InvalidationMode.REMOVE);
+        engine.sweepExpired();
+        assertThat(engine.counters().tagSweepVisited.sum()).isEqualTo(10);
+        assertThat(engine.stats().invalidations() - invalidationsBefore).isEqualTo(10);
+        assertThat(engine.stats().entries()).isEqualTo(2_010);
+        // Nothing left to reclaim: a second pass visits nothing.
+        engine.sweepExpired();
+        assertThat(engine.counters().tagSweepVisited.sum()).isEqualTo(10);
+    }
 }
