@@ -244,6 +244,30 @@ public final class OffHeapEngine implements StorageEngine {
         return set(key, ByteBuffer.wrap(Checks.value(value, sizing.maxValueSize())), expiry, flags);
     }
 
+    /**
+     * With {@link InvalidationMode#MARK_STALE}, marks each entry with a value under {@code primary}
+     * stale, each atomically (a variant written meanwhile may be left fresh), counting each as an
+     * invalidation; with {@code REMOVE}, {@link #invalidate(byte[])}.
+     *
+     * @throws NullPointerException if {@code primary} or {@code mode} is null
+     * @throws IllegalArgumentException if {@code primary} is not a valid primary key
+     * @throws EngineClosedException if the engine is closed
+     */
+    @Override
+    public int invalidate(byte[] primary, InvalidationMode mode) {
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        if (mode == InvalidationMode.REMOVE) {
+            return invalidate(primary);
+        }
+        Key.checkPrimary(primary);
+        gate.enter();
+        try {
+            return writes.markStale(primary);
+        } finally {
+            gate.exit();
+        }
+    }
+
     @Override
     public int invalidate(byte[] primary) {
         Key.checkPrimary(primary);

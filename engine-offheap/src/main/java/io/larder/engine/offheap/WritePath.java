@@ -102,6 +102,14 @@ final class WritePath {
     }
 
     Entry compute(Key key, ComputeFunction function) {
+        return compute(key, function, false);
+    }
+
+    /**
+     * {@code compute}; with {@code softPurge}, a MARK_STALE it commits is counted as an invalidation
+     * rather than a write, as a soft purge of a primary is.
+     */
+    private Entry compute(Key key, ComputeFunction function, boolean softPurge) {
         Scratch s = Scratch.get();
         // Its own copy of the key: the function may call back into the engine on this thread.
         byte[] k = key.encodedBytes();
@@ -194,6 +202,11 @@ final class WritePath {
                             if (version == 0) {
                                 // A guarded store whose tags were invalidated since its guard: as KEEP.
                                 return current;
+                            }
+                            if (softPurge && action.kind() == ComputeAction.Kind.MARK_STALE) {
+                                // Store.write counted a write; a soft purge is an invalidation.
+                                store.counters.writes.decrement();
+                                store.counters.invalidations.increment();
                             }
                             return next.entry(version, now);
                         } catch (SegmentFullException full) {
@@ -288,6 +301,23 @@ final class WritePath {
             removed += store.removeKey(key, now, Cause.INVALIDATION);
         }
         return removed;
+    }
+
+    /** Marks stale every entry with a value under {@code primary}, each atomically; how many. */
+    int markStale(byte[] primary) {
+        byte[] prefix = Key.primaryPrefix(primary);
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(prefix);
+        keys.addAll(store.variants.keysOf(prefix));
+        int marked = 0;
+        for (byte[] key : keys) {
+            Entry after = compute(Key.decode(key), current -> current == null || current.placeholder()
+                    ? ComputeAction.keep() : ComputeAction.markStale(null), true);
+            if (after != null && !after.placeholder()) { // a live entry with a value is always marked
+                marked++;
+            }
+        }
+        return marked;
     }
 
     List<Variant> variants(byte[] primary) {

@@ -125,4 +125,19 @@ class OffHeapTagRaceTest {
         engine.sweepExpired();
         assertThat(engine.counters().tagSweepVisited.sum()).isEqualTo(10);
     }
+
+    @Test
+    void softPurgeOfAPrimaryCountsInvalidationsNotWrites() {
+        engine = (OffHeapEngine) Larder.open(EngineConfig.parse("offheap:?capacity=16m&sweepInterval=1h"));
+        byte[] primary = bytes("/page");
+        engine.set(Key.of(primary), bytes("v"), Expiry.never(), 0);
+        engine.set(Key.of(primary, io.larder.spi.Variant.of("lang", "en")), bytes("v"), Expiry.never(), 0);
+        engine.set(Key.of(primary, io.larder.spi.Variant.of("lang", "fr")), bytes("v"), Expiry.never(), 0);
+        long writes = engine.stats().writes();
+        long invalidations = engine.stats().invalidations();
+        assertThat(engine.invalidate(primary, InvalidationMode.MARK_STALE)).isEqualTo(3);
+        assertThat(engine.stats().invalidations() - invalidations).isEqualTo(3);
+        assertThat(engine.stats().writes() - writes).isZero();
+        assertThat(engine.get(Key.of(primary)).stale()).isTrue();
+    }
 }
