@@ -140,4 +140,12 @@ class OffHeapTagRaceTest {
         assertThat(engine.stats().writes() - writes).isZero();
         assertThat(engine.get(Key.of(primary)).stale()).isTrue();
     }
+
+    @Test
+    void theLargestEntryCountsTheLeaseAndSixteenLongestTags() {
+        int largestTagSection = 2 + 1 + io.larder.spi.WriteOptions.MAX_TAGS * (1 + io.larder.spi.WriteOptions.MAX_TAG_BYTES);
+        Sizing sizing = Sizing.of("offheap", 64L << 20, 65_536, 32, 256);
+        long largest = Sizing.entryBytes(Key.MAX_ENCODED_BYTES, EntryHeader.LEASED_LENGTH + largestTagSection + 65_536);
+        assertThat(sizing.maxEntryChunks() * sizing.chunkSize()).isGreaterThanOrEqualTo(largest);
+    }
 }
