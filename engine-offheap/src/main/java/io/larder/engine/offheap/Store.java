@@ -76,13 +76,16 @@ final class Store {
             ByteBuffer value, int flags, long expiresAt, long now) {
         c.writeLock().lock();
         long oldExpiresAt = EntryCodec.expiresAt(e);
+        boolean hidden = false;
         if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0) {
-            tagIndex.remove(EntryCodec.tags(e), key, key.length);
+            java.util.List<String> oldTags = EntryCodec.tags(e);
+            hidden = tagMarks.state(oldTags, EntryCodec.version(e)) == TagMarks.REMOVED;
+            tagIndex.remove(oldTags, key, key.length);
         }
         long version = lastVersion.incrementAndGet();
         EntryCodec.overwrite(e, value, flags, version, expiresAt, now, counters.tick());
         expiries.move(segment, key, key.length, oldExpiresAt, expiresAt);
-        wrote(oldExpiresAt, now);
+        wrote(oldExpiresAt, hidden, now);
         return version;
     }
 
@@ -124,6 +127,8 @@ final class Store {
             oldExpiresAt = EntryCodec.expiresAt(e);
             java.util.List<String> oldTags = (EntryCodec.marks(e) & EntryHeader.TAGGED) != 0
                     ? EntryCodec.tags(e) : java.util.List.of();
+            boolean hidden = !oldTags.isEmpty()
+                    && tagMarks.state(oldTags, EntryCodec.version(e)) == TagMarks.REMOVED;
             long oldSize = e.value().size();
             long oldChunks = sizing.chunks(keyLength, oldSize);
             if (oldSize >= preparedLength) {
@@ -131,7 +136,7 @@ final class Store {
                 unindexReplaced(oldTags, newTags, key);
                 segmentChunks.addAndGet(segment, newChunks - oldChunks);
                 expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
-                wrote(oldExpiresAt, now);
+                wrote(oldExpiresAt, hidden, now);
                 return version;
             }
             byte[] old = s.keep(e.value());
@@ -146,7 +151,7 @@ final class Store {
             unindexReplaced(oldTags, newTags, key);
             segmentChunks.addAndGet(segment, newChunks - oldChunks);
             expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
-            wrote(oldExpiresAt, now);
+            wrote(oldExpiresAt, hidden, now);
             return version;
         }
         if (variant) {
@@ -164,7 +169,7 @@ final class Store {
         segmentChunks.addAndGet(segment, newChunks);
         segmentEntries.incrementAndGet(segment);
         expiries.add(segment, key, keyLength, expiresAt);
-        wrote(0, now);
+        wrote(0, false, now);
         return version;
     }
 
@@ -197,11 +202,16 @@ final class Store {
         }
     }
 
-    /** Counts a write, and the expiration of the entry it replaced if that one had expired. */
-    private void wrote(long replacedExpiresAt, long now) {
+    /**
+     * Counts a write, and the end of the entry it replaced: an expiration if that one had expired, an
+     * invalidation if a tag's remove mark hid it ({@code hidden}), as if reclaimed first.
+     */
+    private void wrote(long replacedExpiresAt, boolean hidden, long now) {
         counters.writes.increment();
         if (replacedExpiresAt != 0 && !Expiry.isLive(replacedExpiresAt, now)) {
             counters.expirations.increment();
+        } else if (hidden) {
+            counters.invalidations.increment();
         }
     }
 

@@ -148,4 +148,18 @@ class OffHeapTagRaceTest {
         long largest = Sizing.entryBytes(Key.MAX_ENCODED_BYTES, EntryHeader.LEASED_LENGTH + largestTagSection + 65_536);
         assertThat(sizing.maxEntryChunks() * sizing.chunkSize()).isGreaterThanOrEqualTo(largest);
     }
+
+    @Test
+    void aSetOverATagRemovedEntryCountsItsInvalidation() {
+        engine = (OffHeapEngine) Larder.open(EngineConfig.parse("offheap:?capacity=16m&sweepInterval=1h"));
+        engine.set(Key.of("/a"), bytes("old"), WriteOptions.tagged("t"));
+        engine.set(Key.of("/b"), bytes("old"), WriteOptions.tagged("t"));
+        engine.invalidateTag("t", InvalidationMode.REMOVE);
+        long before = engine.stats().invalidations();
+        engine.set(Key.of("/a"), bytes("a much longer value than the old one"), Expiry.never(), 0);
+        engine.set(Key.of("/b"), bytes("o"), Expiry.never(), 0);
+        assertThat(engine.stats().invalidations() - before).isEqualTo(2);
+        engine.sweepExpired();
+        assertThat(engine.stats().invalidations() - before).isEqualTo(2);
+    }
 }
