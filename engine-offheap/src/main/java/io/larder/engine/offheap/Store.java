@@ -98,9 +98,10 @@ final class Store {
      * freed), so the key the caller is writing is never lost for room. The key stays in the variant
      * index throughout, so {@code invalidate} never misses it.
      *
-     * <p>With {@code guardTags}, the store is made only if {@link TagMarks#guardHolds} after the
-     * version is drawn (see {@link TagMarks} for why in that order); otherwise nothing changes and
-     * the result is 0.
+     * <p>{@code guardTags} are the new entry's tags (null or empty for none), indexed in the
+     * {@link TagIndex}; with {@code guard > 0}, the store is made only if {@link TagMarks#guardHolds}
+     * after the version is drawn (see {@link TagMarks} for why in that order); otherwise nothing
+     * changes and the result is 0.
      *
      * @throws SegmentFullException if Chronicle found no contiguous room; the store is as it was then
      */

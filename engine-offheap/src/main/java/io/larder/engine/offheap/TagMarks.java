@@ -50,8 +50,18 @@ final class TagMarks {
         this.nextVersion = nextVersion;
     }
 
-    /** Sets the tag's mark to a new version and returns it (see the class comment for the order). */
+    /**
+     * Sets the tag's mark to a new version and returns it (see the class comment for the order).
+     *
+     * @throws IllegalStateException if this thread holds {@link #lockWrites} (a compute function on
+     *         a tagged entry invalidating a tag), which would otherwise wait forever
+     */
     long invalidate(String tag, InvalidationMode mode) {
+        if (lock.getReadHoldCount() > 0) {
+            // The read side cannot be raised to the write side: waiting would never end.
+            throw new IllegalStateException("invalidateTag(\"" + tag + "\") called from inside a compute function"
+                    + " on a tagged entry; invalidate the tag outside the function");
+        }
         Marks m = marks.computeIfAbsent(tag, t -> new Marks());
         lock.writeLock().lock();
         try {

@@ -162,4 +162,18 @@ class OffHeapTagRaceTest {
         engine.sweepExpired();
         assertThat(engine.stats().invalidations() - before).isEqualTo(2);
     }
+
+    @Test
+    void invalidatingATagFromInsideAComputeOnATaggedEntryIsRefusedNotHung() {
+        engine = (OffHeapEngine) Larder.open(EngineConfig.parse("offheap:?capacity=16m&sweepInterval=1h"));
+        Key key = Key.of("/tagged");
+        engine.set(key, bytes("v"), WriteOptions.tagged("t"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.compute(key, cur -> {
+            engine.invalidateTag("t", InvalidationMode.REMOVE);
+            return ComputeAction.keep();
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a compute function");
+        assertThat(engine.get(key)).isNotNull();
+        engine.invalidateTag("t", InvalidationMode.REMOVE);
+        assertThat(engine.get(key)).isNull();
+    }
 }
