@@ -17,6 +17,8 @@ final class Counters {
     final LongAdder admissionRejected = new LongAdder();
     /** Entries the sweeper looked at: what it costs. */
     final LongAdder sweepExamined = new LongAdder();
+    /** Entries the sweeper looked at to reclaim what tag removals hid. */
+    final LongAdder tagSweepVisited = new LongAdder();
 
     /** The eviction clock: counts hits and writes, racily, since it only ranks entries. */
     private long ticks;

@@ -147,6 +147,16 @@ public final class OffHeapEngine implements StorageEngine {
         }
     }
 
+    /** The running figures, for tests. */
+    Counters counters() {
+        return store.counters;
+    }
+
+    /** The tag watermarks, for tests. */
+    TagMarks tagMarks() {
+        return store.tagMarks;
+    }
+
     @Override
     public String name() {
         return name;
@@ -234,6 +244,30 @@ public final class OffHeapEngine implements StorageEngine {
         return set(key, ByteBuffer.wrap(Checks.value(value, sizing.maxValueSize())), expiry, flags);
     }
 
+    /**
+     * With {@link InvalidationMode#MARK_STALE}, marks each entry with a value under {@code primary}
+     * stale, each atomically (a variant written meanwhile may be left fresh), counting each as an
+     * invalidation; with {@code REMOVE}, {@link #invalidate(byte[])}.
+     *
+     * @throws NullPointerException if {@code primary} or {@code mode} is null
+     * @throws IllegalArgumentException if {@code primary} is not a valid primary key
+     * @throws EngineClosedException if the engine is closed
+     */
+    @Override
+    public int invalidate(byte[] primary, InvalidationMode mode) {
+        Objects.requireNonNull(mode, "invalidation mode must not be null");
+        if (mode == InvalidationMode.REMOVE) {
+            return invalidate(primary);
+        }
+        Key.checkPrimary(primary);
+        gate.enter();
+        try {
+            return writes.markStale(primary);
+        } finally {
+            gate.exit();
+        }
+    }
+
     @Override
     public int invalidate(byte[] primary) {
         Key.checkPrimary(primary);
@@ -262,7 +296,7 @@ public final class OffHeapEngine implements StorageEngine {
         try {
             long mark = store.tagMarks.invalidate(tag, mode);
             if (mode == InvalidationMode.REMOVE) {
-                sweeper.tagRemoved();
+                sweeper.tagRemoved(tag);
             }
             return mark;
         } finally {
@@ -351,7 +385,8 @@ public final class OffHeapEngine implements StorageEngine {
                         Map.entry("segmentFullRetries", c.segmentFulls.sum()),
                         Map.entry("sweepExamined", c.sweepExamined.sum()),
                         Map.entry("admissionRejected", c.admissionRejected.sum()),
-                        Map.entry("taggedWatermarks", (long) store.tagMarks.size())));
+                        Map.entry("taggedWatermarks", (long) store.tagMarks.size()),
+                        Map.entry("indexedTags", (long) store.tagIndex.tags())));
     }
 
     /** The geometry the map was built with. */

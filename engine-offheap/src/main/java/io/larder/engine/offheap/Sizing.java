@@ -53,7 +53,9 @@ record Sizing(long capacity, long maxValueSize, int chunkSize, int segments, lon
         }
         long averageEntry = entryBytes(averageKeySize, EntryHeader.LENGTH + averageValueSize);
         int chunkSize = (int) Math.max(8, Math.min(1024, Long.highestOneBit(Math.max(1, averageEntry / 8))));
-        long maxEntryChunks = ceilDiv(entryBytes(Key.MAX_ENCODED_BYTES, EntryHeader.LENGTH + maxValueSize), chunkSize);
+        // The largest entry: the longest key, a leased header with the longest tags, the largest value.
+        long maxEntryChunks = ceilDiv(entryBytes(Key.MAX_ENCODED_BYTES,
+                EntryHeader.LEASED_LENGTH + TagCodec.MAX_LENGTH + maxValueSize), chunkSize);
         long maxEntryBytes = maxEntryChunks * chunkSize;
         long capacityChunks = capacity / chunkSize;
         if (capacityChunks < MIN_SEGMENT_BUDGET_ENTRIES * maxEntryChunks) {

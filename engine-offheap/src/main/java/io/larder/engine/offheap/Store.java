@@ -10,7 +10,6 @@ import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
-import net.openhft.chronicle.map.MapSegmentContext;
 
 /**
  * The only code that inserts, replaces or removes an entry. Each change keeps the Chronicle map,
@@ -30,6 +29,7 @@ final class Store {
     final VariantIndex variants = new VariantIndex();
     final ExpiryIndex expiries;
     final TagMarks tagMarks;
+    final TagIndex tagIndex = new TagIndex();
     /** TinyLFU admission, or null for none. */
     final Admission admission;
     private final AtomicLong lastVersion;
@@ -76,10 +76,16 @@ final class Store {
             ByteBuffer value, int flags, long expiresAt, long now) {
         c.writeLock().lock();
         long oldExpiresAt = EntryCodec.expiresAt(e);
+        boolean hidden = false;
+        if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0) {
+            java.util.List<String> oldTags = EntryCodec.tags(e);
+            hidden = tagMarks.state(oldTags, EntryCodec.version(e)) == TagMarks.REMOVED;
+            tagIndex.remove(oldTags, key, key.length);
+        }
         long version = lastVersion.incrementAndGet();
         EntryCodec.overwrite(e, value, flags, version, expiresAt, now, counters.tick());
         expiries.move(segment, key, key.length, oldExpiresAt, expiresAt);
-        wrote(oldExpiresAt, now);
+        wrote(oldExpiresAt, hidden, now);
         return version;
     }
 
@@ -92,9 +98,10 @@ final class Store {
      * freed), so the key the caller is writing is never lost for room. The key stays in the variant
      * index throughout, so {@code invalidate} never misses it.
      *
-     * <p>With {@code guardTags}, the store is made only if {@link TagMarks#guardHolds} after the
-     * version is drawn (see {@link TagMarks} for why in that order); otherwise nothing changes and
-     * the result is 0.
+     * <p>{@code guardTags} are the new entry's tags (null or empty for none), indexed in the
+     * {@link TagIndex}; with {@code guard > 0}, the store is made only if {@link TagMarks#guardHolds}
+     * after the version is drawn (see {@link TagMarks} for why in that order); otherwise nothing
+     * changes and the result is 0.
      *
      * @throws SegmentFullException if Chronicle found no contiguous room; the store is as it was then
      */
@@ -109,18 +116,28 @@ final class Store {
             return 0;
         }
         EntryCodec.writeVersion(prepared, version);
+        // Indexed before it is stored; the old entry's tags leave the index once it is replaced.
+        java.util.List<String> newTags = guardTags == null ? java.util.List.of() : guardTags;
+        if (!newTags.isEmpty()) {
+            tagIndex.add(newTags, key, keyLength);
+        }
         Data<byte[]> data = c.wrapValueBytesAsData(prepared, 0, preparedLength);
         long newChunks = sizing.chunks(keyLength, preparedLength);
         long oldExpiresAt = 0;
         if (e != null) {
             oldExpiresAt = EntryCodec.expiresAt(e);
+            java.util.List<String> oldTags = (EntryCodec.marks(e) & EntryHeader.TAGGED) != 0
+                    ? EntryCodec.tags(e) : java.util.List.of();
+            boolean hidden = !oldTags.isEmpty()
+                    && tagMarks.state(oldTags, EntryCodec.version(e)) == TagMarks.REMOVED;
             long oldSize = e.value().size();
             long oldChunks = sizing.chunks(keyLength, oldSize);
             if (oldSize >= preparedLength) {
                 e.doReplaceValue(data);
+                unindexReplaced(oldTags, newTags, key);
                 segmentChunks.addAndGet(segment, newChunks - oldChunks);
                 expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
-                wrote(oldExpiresAt, now);
+                wrote(oldExpiresAt, hidden, now);
                 return version;
             }
             byte[] old = s.keep(e.value());
@@ -132,9 +149,10 @@ final class Store {
                 restoreOrDrop(c, old, oldSize, segment, key, prefixLength, oldChunks, oldExpiresAt, now);
                 throw new SegmentFullException(full);
             }
+            unindexReplaced(oldTags, newTags, key);
             segmentChunks.addAndGet(segment, newChunks - oldChunks);
             expiries.move(segment, key, keyLength, oldExpiresAt, expiresAt);
-            wrote(oldExpiresAt, now);
+            wrote(oldExpiresAt, hidden, now);
             return version;
         }
         if (variant) {
@@ -152,7 +170,7 @@ final class Store {
         segmentChunks.addAndGet(segment, newChunks);
         segmentEntries.incrementAndGet(segment);
         expiries.add(segment, key, keyLength, expiresAt);
-        wrote(0, now);
+        wrote(0, false, now);
         return version;
     }
 
@@ -176,11 +194,25 @@ final class Store {
         }
     }
 
-    /** Counts a write, and the expiration of the entry it replaced if that one had expired. */
-    private void wrote(long replacedExpiresAt, long now) {
+    /** Drops the key from the index of each tag the replaced entry had and the new one has not. */
+    private void unindexReplaced(java.util.List<String> oldTags, java.util.List<String> newTags, byte[] key) {
+        for (int i = 0; i < oldTags.size(); i++) {
+            if (!newTags.contains(oldTags.get(i))) {
+                tagIndex.remove(oldTags.get(i), TagIndex.name(key, key.length));
+            }
+        }
+    }
+
+    /**
+     * Counts a write, and the end of the entry it replaced: an expiration if that one had expired, an
+     * invalidation if a tag's remove mark hid it ({@code hidden}), as if reclaimed first.
+     */
+    private void wrote(long replacedExpiresAt, boolean hidden, long now) {
         counters.writes.increment();
         if (replacedExpiresAt != 0 && !Expiry.isLive(replacedExpiresAt, now)) {
             counters.expirations.increment();
+        } else if (hidden) {
+            counters.invalidations.increment();
         }
     }
 
@@ -247,6 +279,9 @@ final class Store {
     void remove(MapEntry<byte[], byte[]> e, int segment, byte[] key, int keyLength, int prefixLength, Cause cause) {
         long chunks = sizing.chunks(keyLength, e.value().size());
         long expiresAt = EntryCodec.expiresAt(e);
+        if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0) {
+            tagIndex.remove(EntryCodec.tags(e), key, keyLength);
+        }
         e.doRemove();
         segmentChunks.addAndGet(segment, -chunks);
         segmentEntries.decrementAndGet(segment);
@@ -314,18 +349,31 @@ final class Store {
         }
     }
 
-    /** Removes the segment's entries hidden by a tag's remove mark (a scan); how many. */
-    int removeTagInvalidated(int segment, Scratch s, long now) {
-        int[] removed = {0};
-        try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(segment)) {
-            c.forEachSegmentEntry(e -> {
-                if ((EntryCodec.marks(e) & EntryHeader.TAGGED) != 0 && deadCause(e, now) == Cause.INVALIDATION) {
-                    removeIterated(e, segment, s, Cause.INVALIDATION);
-                    removed[0]++;
+    /**
+     * Removes the entries carrying {@code tag} that are dead (hidden by a remove mark, or expired),
+     * visiting only the keys the {@link TagIndex} holds for it; how many it removed. A key whose
+     * entry no longer carries the tag leaves the tag's index.
+     */
+    int reclaimTag(String tag, long now) {
+        int removed = 0;
+        for (String name : tagIndex.keysOf(tag)) {
+            counters.tagSweepVisited.increment();
+            byte[] key = TagIndex.bytes(name);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(key)) {
+                c.updateLock().lock();
+                MapEntry<byte[], byte[]> e = c.entry();
+                if (e == null || (EntryCodec.marks(e) & EntryHeader.TAGGED) == 0 || !EntryCodec.tags(e).contains(tag)) {
+                    tagIndex.remove(tag, name);
+                    continue;
                 }
-            });
+                Cause dead = deadCause(e, now);
+                if (dead != null) {
+                    remove(e, c.segmentIndex(), key, key.length, primaryPrefixLength(key), dead);
+                    removed++;
+                }
+            }
         }
-        return removed[0];
+        return removed;
     }
 
     /** Whether a live entry with a value is stored under {@code key}; takes only the read lock. */

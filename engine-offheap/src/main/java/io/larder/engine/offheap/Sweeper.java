@@ -2,17 +2,17 @@ package io.larder.engine.offheap;
 
 import io.larder.spi.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reclaims expired entries (lease placeholders too): for each segment, the keys whose expiry tick
  * is due (from the {@link ExpiryIndex}), each removed under its own lock if it has indeed expired.
  * A pass costs what expires, not what is stored. Run by the engine's background task, and on demand.
  *
- * <p>Entries hidden by a tag invalidation ({@link TagMarks}) are indexed by nothing: after an
- * {@code invalidateTag(..., REMOVE)} the next pass scans every segment once and removes them,
- * counted as invalidations. So a pass costs a scan of the store only after a tag removal, once
- * however many removals came since the last pass.
+ * <p>Entries hidden by a tag removal ({@link TagMarks}) are found through the {@link TagIndex}: the
+ * next pass after an {@code invalidateTag(tag, REMOVE)} visits the entries carrying that tag, and
+ * removes those it hides, counted as invalidations. A pass never scans the store.
  */
 final class Sweeper {
 
@@ -24,30 +24,26 @@ final class Sweeper {
         this.clock = clock;
     }
 
-    /** Set by a tag removal, cleared by the pass that starts the scan it asks for. */
-    private final AtomicBoolean tagScanDue = new AtomicBoolean();
+    /** Tags removed since the pass that reclaims them started. */
+    private final Set<String> removedTags = ConcurrentHashMap.newKeySet();
 
-    /** Asks the next pass to scan for entries a tag's remove mark hides. */
-    void tagRemoved() {
-        tagScanDue.set(true);
+    /** Asks the next pass to reclaim the entries {@code tag}'s remove mark hides. */
+    void tagRemoved(String tag) {
+        removedTags.add(tag);
     }
 
     /** Removes every entry due by now; returns how many. {@code stop} is polled between segments. */
     int sweep(java.util.function.BooleanSupplier stop) {
         int swept = 0;
-        if (tagScanDue.getAndSet(false)) {
-            Scratch s = Scratch.get();
-            int segment = 0;
+        for (String tag : List.copyOf(removedTags)) {
+            if (stop.getAsBoolean()) {
+                break;
+            }
+            removedTags.remove(tag);
             try {
-                for (; segment < store.sizing.segments(); segment++) {
-                    if (stop.getAsBoolean()) {
-                        tagScanDue.set(true);
-                        break;
-                    }
-                    swept += store.removeTagInvalidated(segment, s, clock.millis());
-                }
+                swept += store.reclaimTag(tag, clock.millis());
             } catch (RuntimeException | Error e) {
-                tagScanDue.set(true);
+                removedTags.add(tag);
                 throw e;
             }
         }

@@ -1,5 +1,6 @@
 package io.larder.engine.offheap;
 
+import io.larder.spi.WriteOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -10,6 +11,9 @@ import net.openhft.chronicle.bytes.RandomDataInput;
  * of at most 250 bytes each, so the section stays under 4 KiB and its size fits 2 bytes.
  */
 final class TagCodec {
+
+    /** The longest section: {@link WriteOptions#MAX_TAGS} tags of {@link WriteOptions#MAX_TAG_BYTES}. */
+    static final int MAX_LENGTH = 2 + 1 + WriteOptions.MAX_TAGS * (1 + WriteOptions.MAX_TAG_BYTES);
 
     private TagCodec() {
     }

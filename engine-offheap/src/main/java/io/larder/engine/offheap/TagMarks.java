@@ -3,7 +3,7 @@ package io.larder.engine.offheap;
 import io.larder.spi.InvalidationMode;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,26 +12,21 @@ import java.util.function.LongSupplier;
  * order with the entries' versions. Kept in memory only, like the entries.
  *
  * <p><b>Linearizability with concurrent writes.</b> Writes run under their segment's lock, in
- * parallel across segments; {@link #invalidate} takes no segment lock. Three rules make it
- * linearizable all the same:
+ * parallel across segments; {@link #invalidate} takes no segment lock. One read-write lock orders
+ * invalidations with the writes that could be hidden by them:
  * <ol>
- *   <li>A write takes its version under its segment's write lock and becomes visible when the lock
- *       is released (see {@link Store}). A tagged entry with version {@code v} written while
- *       {@code invalidate} runs is either below its mark {@code M} (then it is absent: the write
- *       took effect before the invalidation) or above it (after).</li>
- *   <li>{@code invalidate} first announces itself ({@code pending} goes up), then draws {@code M}
- *       from the counter, then publishes it (a monotonic raise), then withdraws the announcement.
- *       Reads look only at published marks: a read before the publication sees the entries the
- *       invalidation is about to hide, which is a read linearized before it.</li>
- *   <li>A guarded store (store only if no tag was invalidated after {@code G}) draws its version
- *       {@code v} BEFORE it looks at the marks, holding its segment's write lock until it commits,
- *       and takes an announced invalidation as a mark above {@code G}. Either it sees the
- *       announcement, or the mark it publishes (if any), and refuses; or the announcement comes
- *       after the store's look in the counter's total order, hence {@code M} is drawn after
- *       {@code v}, {@code M > v}, and the stored entry is hidden by that invalidation. No
- *       invalidation can slip between the check and the commit and leave the entry valid.</li>
+ *   <li>{@link #invalidate} holds the write side while it draws its mark {@code M} and publishes it,
+ *       so no write that judges tags ever sees a mark drawn but not yet published.</li>
+ *   <li>A write that meets a tagged entry, or stores tags, takes the read side (after its segment's
+ *       lock, never the other way round) before it judges the current entry and holds it through
+ *       drawing its version and committing. Its version is then either below {@code M}, and the
+ *       invalidation, published later, hides what it wrote; or above it, and the write judged the
+ *       entry against the published mark (a LEASE, MARK_STALE or rebuild of a removed entry finds
+ *       nothing, a guarded store refuses).</li>
+ *   <li>Reads and untagged writes take no lock. A read racing a drawn but unpublished mark sees the
+ *       entry, which is a read linearized before an invalidation that has not returned yet.</li>
  * </ol>
- * Reads and unguarded writes take no lock here; untagged entries never reach this class.
+ * Once {@code invalidate} has returned its mark is published, so every later read and write sees it.
  *
  * <p><b>Bound.</b> One record per tag ever invalidated while the engine is open (two longs and a
  * counter besides the tag); records are not dropped, since a guarded store with an old token must
@@ -46,22 +41,52 @@ final class TagMarks {
 
     private final ConcurrentHashMap<String, Marks> marks = new ConcurrentHashMap<>();
     private final LongSupplier nextVersion;
+    /** Write side: an invalidation drawing and publishing its mark; read side: a tag-judging write. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Test hook run between drawing a mark and publishing it; null in production. */
+    volatile Runnable beforePublish;
 
     TagMarks(LongSupplier nextVersion) {
         this.nextVersion = nextVersion;
     }
 
-    /** Sets the tag's mark to a new version and returns it (see the class comment for the order). */
+    /**
+     * Sets the tag's mark to a new version and returns it (see the class comment for the order).
+     *
+     * @throws IllegalStateException if this thread holds {@link #lockWrites} (a compute function on
+     *         a tagged entry invalidating a tag), which would otherwise wait forever
+     */
     long invalidate(String tag, InvalidationMode mode) {
+        if (lock.getReadHoldCount() > 0) {
+            // The read side cannot be raised to the write side: waiting would never end.
+            throw new IllegalStateException("invalidateTag(\"" + tag + "\") called from inside a compute function"
+                    + " on a tagged entry; invalidate the tag outside the function");
+        }
         Marks m = marks.computeIfAbsent(tag, t -> new Marks());
-        m.pending.incrementAndGet();
+        lock.writeLock().lock();
         try {
             long mark = nextVersion.getAsLong();
+            Runnable hook = beforePublish;
+            if (hook != null) {
+                hook.run();
+            }
             m.raise(mode == InvalidationMode.REMOVE, mark);
             return mark;
         } finally {
-            m.pending.decrementAndGet();
+            lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Keeps invalidations from drawing or publishing marks until {@link #unlockWrites}: for a write
+     * that judges or stores tags, taken while it holds its segment's lock.
+     */
+    void lockWrites() {
+        lock.readLock().lock();
+    }
+
+    void unlockWrites() {
+        lock.readLock().unlock();
     }
 
     /** Whether an entry of {@code version} with {@code tags} is valid, stale or removed, by published marks. */
@@ -85,13 +110,13 @@ final class TagMarks {
     }
 
     /**
-     * Whether a store guarded by {@code guard} may commit; call it after drawing the store's version
-     * and before releasing its segment's write lock.
+     * Whether a store guarded by {@code guard} may commit; call it holding {@link #lockWrites}, after
+     * drawing the store's version.
      */
     boolean guardHolds(List<String> tags, long guard) {
         for (int i = 0; i < tags.size(); i++) {
             Marks m = marks.get(tags.get(i));
-            if (m != null && (m.pending.get() > 0 || m.removeMark > guard || m.staleMark > guard)) {
+            if (m != null && (m.removeMark > guard || m.staleMark > guard)) {
                 return false;
             }
         }
@@ -109,7 +134,6 @@ final class TagMarks {
     }
 
     private static final class Marks {
-        final AtomicInteger pending = new AtomicInteger();
         volatile long removeMark;
         volatile long staleMark;
 

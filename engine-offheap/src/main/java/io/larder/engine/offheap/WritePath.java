@@ -102,6 +102,14 @@ final class WritePath {
     }
 
     Entry compute(Key key, ComputeFunction function) {
+        return compute(key, function, false);
+    }
+
+    /**
+     * {@code compute}; with {@code softPurge}, a MARK_STALE it commits is counted as an invalidation
+     * rather than a write, as a soft purge of a primary is.
+     */
+    private Entry compute(Key key, ComputeFunction function, boolean softPurge) {
         Scratch s = Scratch.get();
         // Its own copy of the key: the function may call back into the engine on this thread.
         byte[] k = key.encodedBytes();
@@ -115,78 +123,100 @@ final class WritePath {
                 c.updateLock().lock();
                 segment = c.segmentIndex();
                 MapEntry<byte[], byte[]> e = c.entry();
-                if (e != null) {
-                    Cause dead = store.deadCause(e, now);
-                    if (dead != null) {
-                        store.remove(e, segment, k, keyLength, prefixLength, dead);
-                        e = null;
+                // A tagged entry is judged against the marks, and keeps them from moving until it
+                // commits (see TagMarks): an invalidation drawn but unpublished must not be missed.
+                boolean tagLocked = e != null && (EntryCodec.marks(e) & EntryHeader.TAGGED) != 0;
+                if (tagLocked) {
+                    store.tagMarks.lockWrites();
+                }
+                try {
+                    if (e != null) {
+                        Cause dead = store.deadCause(e, now);
+                        if (dead != null) {
+                            store.remove(e, segment, k, keyLength, prefixLength, dead);
+                            e = null;
+                        }
                     }
-                }
-                Entry current = e == null ? null : current(e, now);
-                ComputeAction action = Checks.action(engine, function.apply(current));
-                boolean valued = current != null && !current.placeholder();
-                Prepared next;
-                switch (action.kind()) {
-                    case KEEP:
-                        return current;
-                    case REMOVE:
-                        if (e != null) {
-                            store.remove(e, segment, k, keyLength, prefixLength, Cause.DELETE);
-                        }
-                        return null;
-                    case TOUCH:
-                        if (!valued) {
+                    Entry current = e == null ? null : current(e, now);
+                    ComputeAction action = Checks.action(engine, function.apply(current));
+                    if (!tagLocked && !action.tags().isEmpty()) {
+                        // Tags to store: the guard check and the version must not straddle a mark.
+                        store.tagMarks.lockWrites();
+                        tagLocked = true;
+                    }
+                    boolean valued = current != null && !current.placeholder();
+                    Prepared next;
+                    switch (action.kind()) {
+                        case KEEP:
                             return current;
+                        case REMOVE:
+                            if (e != null) {
+                                store.remove(e, segment, k, keyLength, prefixLength, Cause.DELETE);
+                            }
+                            return null;
+                        case TOUCH:
+                            if (!valued) {
+                                return current;
+                            }
+                            long expiresAt = action.expiry().expiresAt(now);
+                            store.touch(c, e, segment, k, expiresAt);
+                            return new Entry(current.value(), current.version(), expiresAt, current.flags(),
+                                    current.storedAt(), current.tags(), current.stale(), false, current.leased(),
+                                    current.hits(), current.lastAccess());
+                        case STORE:
+                            Checks.valueSize(action.value().length, maxValueSize);
+                            next = new Prepared(action.value(), 0, action.flags(), action.expiry().expiresAt(now), now,
+                                    0, now, 0, action.tags());
+                            break;
+                        case PLACEHOLDER:
+                            long until = plus(now, action.leaseMillis());
+                            next = new Prepared(EMPTY, EntryHeader.PLACEHOLDER, 0, until, now, 0, now, 0, List.of());
+                            break;
+                        case MARK_STALE:
+                            if (!valued) {
+                                return current;
+                            }
+                            next = new Prepared(current.value(), EntryHeader.STALE, current.flags(),
+                                    grace(current.expiresAt(), action.expiry(), now), current.storedAt(), current.hits(),
+                                    current.lastAccess(), 0, current.tags());
+                            break;
+                        case LEASE:
+                            if (!valued) {
+                                return current;
+                            }
+                            next = new Prepared(current.value(), (current.stale() ? EntryHeader.STALE : 0)
+                                    | EntryHeader.LEASED, current.flags(), current.expiresAt(), current.storedAt(),
+                                    current.hits(), current.lastAccess(), plus(now, action.leaseMillis()),
+                                    current.tags());
+                            break;
+                        default:
+                            throw new IllegalStateException("unknown compute action " + action.kind());
+                    }
+                    needChunks = store.roomNeeded(segment, e, keyLength, next.storedLength());
+                    if (needChunks == 0) {
+                        try {
+                            long version = store.write(c, e, segment, s, s.prepare(ByteBuffer.wrap(next.value), next.marks,
+                                    next.flags, next.expiresAt, next.storedAt, store.counters.tick(),
+                                    EntryCodec.stats(next.hits, next.lastAccess), next.leaseUntil, next.tagSection),
+                                    s.preparedLength, k, prefixLength, next.expiresAt, now, next.tags, action.tagGuard());
+                            if (version == 0) {
+                                // A guarded store whose tags were invalidated since its guard: as KEEP.
+                                return current;
+                            }
+                            if (softPurge && action.kind() == ComputeAction.Kind.MARK_STALE) {
+                                // Store.write counted a write; a soft purge is an invalidation.
+                                store.counters.writes.decrement();
+                                store.counters.invalidations.increment();
+                            }
+                            return next.entry(version, now);
+                        } catch (SegmentFullException full) {
+                            // The old entry, if any, is still there: the function sees it again on the retry.
+                            needChunks = store.roomAfterFull(fullRetries++);
                         }
-                        long expiresAt = action.expiry().expiresAt(now);
-                        store.touch(c, e, segment, k, expiresAt);
-                        return new Entry(current.value(), current.version(), expiresAt, current.flags(),
-                                current.storedAt(), current.tags(), current.stale(), false, current.leased(),
-                                current.hits(), current.lastAccess());
-                    case STORE:
-                        Checks.valueSize(action.value().length, maxValueSize);
-                        next = new Prepared(action.value(), 0, action.flags(), action.expiry().expiresAt(now), now,
-                                0, now, 0, action.tags());
-                        break;
-                    case PLACEHOLDER:
-                        long until = plus(now, action.leaseMillis());
-                        next = new Prepared(EMPTY, EntryHeader.PLACEHOLDER, 0, until, now, 0, now, 0, List.of());
-                        break;
-                    case MARK_STALE:
-                        if (!valued) {
-                            return current;
-                        }
-                        next = new Prepared(current.value(), EntryHeader.STALE, current.flags(),
-                                grace(current.expiresAt(), action.expiry(), now), current.storedAt(), current.hits(),
-                                current.lastAccess(), 0, current.tags());
-                        break;
-                    case LEASE:
-                        if (!valued) {
-                            return current;
-                        }
-                        next = new Prepared(current.value(), (current.stale() ? EntryHeader.STALE : 0)
-                                | EntryHeader.LEASED, current.flags(), current.expiresAt(), current.storedAt(),
-                                current.hits(), current.lastAccess(), plus(now, action.leaseMillis()),
-                                current.tags());
-                        break;
-                    default:
-                        throw new IllegalStateException("unknown compute action " + action.kind());
-                }
-                needChunks = store.roomNeeded(segment, e, keyLength, next.storedLength());
-                if (needChunks == 0) {
-                    try {
-                        long version = store.write(c, e, segment, s, s.prepare(ByteBuffer.wrap(next.value), next.marks,
-                                next.flags, next.expiresAt, next.storedAt, store.counters.tick(),
-                                EntryCodec.stats(next.hits, next.lastAccess), next.leaseUntil, next.tagSection),
-                                s.preparedLength, k, prefixLength, next.expiresAt, now, next.tags, action.tagGuard());
-                        if (version == 0) {
-                            // A guarded store whose tags were invalidated since its guard: as KEEP.
-                            return current;
-                        }
-                        return next.entry(version, now);
-                    } catch (SegmentFullException full) {
-                        // The old entry, if any, is still there: the function sees it again on the retry.
-                        needChunks = store.roomAfterFull(fullRetries++);
+                    }
+                } finally {
+                    if (tagLocked) {
+                        store.tagMarks.unlockWrites();
                     }
                 }
             }
@@ -271,6 +301,23 @@ final class WritePath {
             removed += store.removeKey(key, now, Cause.INVALIDATION);
         }
         return removed;
+    }
+
+    /** Marks stale every entry with a value under {@code primary}, each atomically; how many. */
+    int markStale(byte[] primary) {
+        byte[] prefix = Key.primaryPrefix(primary);
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(prefix);
+        keys.addAll(store.variants.keysOf(prefix));
+        int marked = 0;
+        for (byte[] key : keys) {
+            Entry after = compute(Key.decode(key), current -> current == null || current.placeholder()
+                    ? ComputeAction.keep() : ComputeAction.markStale(null), true);
+            if (after != null && !after.placeholder()) { // a live entry with a value is always marked
+                marked++;
+            }
+        }
+        return marked;
     }
 
     List<Variant> variants(byte[] primary) {

@@ -297,7 +297,7 @@ class OffHeapEngineTest {
     @Test
     void staysWithinCapacityByEvictingAndNeverFailsAWrite() {
         StorageEngine engine = open("capacity=4m&maxValueSize=64k&averageValueSize=512&sweepInterval=1h");
-        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
         for (int i = 0; i < 40_000; i++) {
             int size = random.nextInt(4) == 0 ? random.nextInt(64 * 1024) : random.nextInt(1024);
             engine.set(Key.of("/fill/" + i, Variant.of("n", Integer.toString(i % 5))), new byte[size]);
@@ -363,9 +363,10 @@ class OffHeapEngineTest {
      */
     @Test
     void growingAKeyUnderPressureNeverLosesIt() {
-        // Big enough for two segments: the room each keeps for one largest entry (now 138 KiB of
-        // key alone) would, in a single segment of 1m, leave fragmentation nothing to bite on.
-        StorageEngine engine = open("capacity=4m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
+        // Big enough for several segments: the room each keeps for one largest entry (138 KiB of
+        // key, 4 KiB of tags and a lease header) would, in a small store, leave fragmentation
+        // nothing to bite on (at 4m no write found its segment without contiguous room).
+        StorageEngine engine = open("capacity=8m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
         java.util.SplittableRandom random = new java.util.SplittableRandom(9);
         Key grown = Key.of("/grown");
         byte[] piece = new byte[1500];
