@@ -38,7 +38,7 @@ final class Admission {
     private final FrequencySketch sketch;
     private final ArrayDeque<Victim>[] queues;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Admission(int segments, long expectedEntries) {
         this.sketch = new FrequencySketch(expectedEntries);
         this.queues = new ArrayDeque[segments];
