@@ -100,8 +100,13 @@ public final class Main {
             try {
                 server.close();
             } finally {
-                engine.close();
-                stopped.countDown();
+                try {
+                    engine.close();
+                } catch (RuntimeException e) {
+                    ServerContext.LOG.log(System.Logger.Level.WARNING, "closing engine " + engine.name() + " failed", e);
+                } finally {
+                    stopped.countDown();
+                }
             }
         }, "larder-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
