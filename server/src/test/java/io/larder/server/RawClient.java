@@ -67,6 +67,27 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} followed by a meta no-op and returns every reply before the no-op's
+     * {@code MN}: the server answers in order, so that is all the request's replies.
+     */
+    String exchange(String request) throws IOException {
+        send(request + "mn\r\n");
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        while (true) {
+            int n = in.read(buf);
+            if (n < 0) {
+                throw new IOException("connection closed; got so far: " + b.toString(StandardCharsets.ISO_8859_1));
+            }
+            b.write(buf, 0, n);
+            String s = b.toString(StandardCharsets.ISO_8859_1);
+            if (s.endsWith("MN\r\n") && (s.length() == 4 || s.charAt(s.length() - 5) == '\n')) {
+                return s.substring(0, s.length() - 4);
+            }
+        }
+    }
+
     /** Everything that arrives until {@code millis} pass with nothing new. */
     String drain(int millis) throws IOException {
         socket.setSoTimeout(millis);

@@ -29,8 +29,7 @@ class TextProtocolTest {
 
     private static String exchange(String request) throws IOException {
         try (RawClient c = fixture.client()) {
-            c.send(request);
-            return c.drain(300);
+            return c.exchange(request);
         }
     }
 
