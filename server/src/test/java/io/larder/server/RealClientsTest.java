@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** spymemcached and xmemcached, text and binary, binary with SASL, against a running server. */
 class RealClientsTest {
+    private static final java.util.logging.Logger SPY_LOG = java.util.logging.Logger.getLogger("net.spy.memcached");
+
     static {
         // spymemcached logs to stderr by default; through java.util.logging it follows the test config
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
@@ -36,7 +38,6 @@ class RealClientsTest {
         SPY_LOG.setLevel(java.util.logging.Level.OFF);
     }
 
-    private static final java.util.logging.Logger SPY_LOG = java.util.logging.Logger.getLogger("net.spy.memcached");
 
     @TempDir
     static Path dir;
