@@ -41,6 +41,8 @@ final class MetaCommands {
     private final List<String> tags = new ArrayList<>();
     private byte[] rawKey;
     private boolean base64;
+    /** What "t" reports when set: memcached 1.6 reports the time to live from before a "T" update. */
+    private long ttlBefore = Long.MIN_VALUE;
 
     MetaCommands(TextProtocol text) {
         this.text = text;
@@ -51,6 +53,11 @@ final class MetaCommands {
 
     Protocol.Step command(ByteBuf in, Protocol.Output out) {
         byte c1 = t.line[t.start(0) + 1];
+        // memcached checks the key's length before the flags
+        if (t.count >= 2 && t.len(1) > KeyCodec.MAX_KEY_BYTES && c1 != 'n' && c1 != 'p' && c1 != 't'
+                && (c1 == 'g' || c1 == 's' || c1 == 'd' || c1 == 'a' || c1 == 'e')) {
+            return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+        }
         switch (c1) {
             case 'n':
                 return t.count == 1 ? TextProtocol.reply(out, "MN") : text.error(out);
@@ -78,6 +85,7 @@ final class MetaCommands {
     /** Parses flags from token {@code first}; returns an error line, or null when they are fine. */
     private String flags(int first, String allowed, boolean ma) {
         java.util.Arrays.fill(has, false);
+        ttlBefore = Long.MIN_VALUE;
         order.setLength(0);
         tags.clear();
         for (int i = first; i < t.count; i++) {
@@ -201,12 +209,14 @@ final class MetaCommands {
                 case 't':
                     if (e != null || success) {
                         buf.writeByte(' ').writeByte('t');
-                        buf.writeCharSequence(Long.toString(ttl(e)), StandardCharsets.US_ASCII);
+                        long left = ttlBefore != Long.MIN_VALUE ? ttlBefore : ttl(e);
+                        buf.writeCharSequence(Long.toString(left), StandardCharsets.US_ASCII);
                     }
                     break;
                 case 'h':
                     if (e != null) {
-                        buf.writeBytes(e.hits() > 0 ? " h1".getBytes(StandardCharsets.US_ASCII)
+                        // a lease placeholder was fetched once, by the mg that made it (as memcached counts it)
+                        buf.writeBytes(e.hits() > 0 || e.placeholder() ? " h1".getBytes(StandardCharsets.US_ASCII)
                                 : " h0".getBytes(StandardCharsets.US_ASCII));
                     }
                     break;
@@ -272,7 +282,8 @@ final class MetaCommands {
             LeaseOptions lease = LeaseOptions.of(Duration.ofMillis(leaseMillis)).withVivifyOnMiss(has['N'])
                     .withAcceptStale(true);
             if (has['R'] && recache > 0) {
-                lease = lease.withRecacheBelow(Duration.ofSeconds(recache));
+                // memcached counts whole seconds left: it wins when fewer than R whole seconds remain
+                lease = lease.withRecacheBelow(Duration.ofMillis((recache - 1) * 1000L + 1));
             }
             Lookup found = engine.lookup(key, lease);
             switch (found.status()) {
@@ -303,6 +314,10 @@ final class MetaCommands {
             }
             e = engine.get(key);
             cas = e == null ? 0 : e.version();
+        }
+        ttlBefore = Long.MIN_VALUE;
+        if (e != null && has['T']) {
+            ttlBefore = won && e.storedAt() == 0 ? -1 : ttl(e);
         }
         if (e != null && has['T'] && !e.placeholder() && (e.version() != 0)) {
             Entry touched = engine.getAndTouch(key, TextProtocol.expiry(touch));
@@ -399,6 +414,8 @@ final class MetaCommands {
         }
         server.stats.cmdSet.increment();
         if (length > server.maxItemSize) {
+            // as memcached: a failed ms leaves no old value behind, whatever its mode
+            engine.delete(key);
             return text.awaitSwallow(length, "SERVER_ERROR object too large for cache");
         }
         final Key k = key;
@@ -411,7 +428,8 @@ final class MetaCommands {
     private Protocol.Step finishSet(Key key, char mode, WriteOptions options, long compare, boolean invalidate,
             ByteBuffer value, Protocol.Output out) {
         Outcome outcome;
-        String notStored = "NS";
+        // with a CAS to compare, a missing item is "not found" (the add mode ignores the CAS)
+        String notStored = has['C'] && (mode == 'S' || mode == 'R') ? "NF" : "NS";
         switch (mode) {
             case 'E':
                 outcome = engine.add(key, value, options);
@@ -427,7 +445,6 @@ final class MetaCommands {
             default:
                 if (has['C']) {
                     outcome = cas(key, compare, value, options, invalidate);
-                    notStored = "NF";
                 } else {
                     outcome = Outcome.stored(engine.set(key, value, options));
                 }
@@ -442,10 +459,10 @@ final class MetaCommands {
                 }
                 break;
             case EXISTS:
-                line(buf, compared ? "EX" : "NS", null, 0, false);
+                line(buf, compared ? "EX" : "NS", null, 0, true);
                 break;
             default:
-                line(buf, compared ? notStored : "NS", null, 0, false);
+                line(buf, compared ? notStored : "NS", null, 0, true);
                 break;
         }
         return Protocol.Step.PROGRESS;
@@ -504,7 +521,7 @@ final class MetaCommands {
         if (t.count < 2) {
             return text.error(out);
         }
-        String bad = flags(2, "bCIkOqTx", false);
+        String bad = flags(2, "bCIkOqTx", true);
         if (bad != null) {
             return TextProtocol.reply(out, bad);
         }
@@ -516,7 +533,7 @@ final class MetaCommands {
         long compare = unsigned('C', 0);
         int ttl = int32('T', 0);
         if (!t.ok) {
-            return TextProtocol.reply(out, "CLIENT_ERROR bad token in command line format");
+            return TextProtocol.reply(out, "CLIENT_ERROR invalid or duplicate flag");
         }
         Outcome o;
         if (has['I']) {
@@ -603,6 +620,7 @@ final class MetaCommands {
         final boolean increment = up;
         long[] value = new long[1];
         int[] status = new int[1]; // 0 stored, 1 not found, 2 exists
+        boolean[] created = new boolean[1];
         Entry after;
         try {
             after = engine.compute(key, cur -> {
@@ -612,9 +630,11 @@ final class MetaCommands {
                         return ComputeAction.keep();
                     }
                     status[0] = 0;
+                    created[0] = true;
                     value[0] = initial;
                     return ComputeAction.store(Counters.format(initial), TextProtocol.expiry(vivify), 0);
                 }
+                created[0] = false;
                 if (has['C'] && cur.version() != compare) {
                     status[0] = 2;
                     return ComputeAction.keep();
@@ -641,6 +661,10 @@ final class MetaCommands {
         }
         (increment ? server.stats.incrHits : server.stats.decrHits).increment();
         byte[] number = Counters.format(value[0]);
+        // memcached 1.6 keeps a quiet success quiet, except when it made the counter (N on a miss)
+        if (has['q'] && !created[0]) {
+            return Protocol.Step.PROGRESS;
+        }
         if (has['v']) {
             buf.writeBytes("VA ".getBytes(StandardCharsets.US_ASCII));
             TextProtocol.writeUnsigned(buf, number.length);
@@ -648,7 +672,7 @@ final class MetaCommands {
             buf.writeBytes(TextProtocol.CRLF);
             buf.writeBytes(number);
             buf.writeBytes(TextProtocol.CRLF);
-        } else if (!has['q']) {
+        } else {
             line(buf, "HD", after, after.version(), true);
         }
         return Protocol.Step.PROGRESS;

@@ -256,6 +256,12 @@ final class TextProtocol implements Protocol {
         if (t.count <= firstKey) {
             return error(out);
         }
+        // a bad key anywhere fails the whole retrieval before anything is sent, as in memcached
+        for (int i = firstKey; i < t.count; i++) {
+            if (t.len(i) > KeyCodec.MAX_KEY_BYTES) {
+                return reply(out, "CLIENT_ERROR bad command line format");
+            }
+        }
         getNext = firstKey;
         getCas = cas;
         getTouch = touch;
@@ -356,7 +362,7 @@ final class TextProtocol implements Protocol {
         if (t.count != expected && t.count != expected + 1) {
             return error(out);
         }
-        noreply = t.count == expected + 1 && t.is(expected, "noreply");
+        noreply = t.is(t.count - 1, "noreply");
         if (t.len(1) > KeyCodec.MAX_KEY_BYTES) {
             return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");
         }
@@ -540,7 +546,7 @@ final class TextProtocol implements Protocol {
         if (t.count != 3 && t.count != 4) {
             return error(out);
         }
-        noreply = t.count == 4 && t.is(3, "noreply");
+        noreply = t.is(t.count - 1, "noreply");
         Key key = keyOrNull(1);
         if (key == null) {
             return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");
@@ -568,7 +574,7 @@ final class TextProtocol implements Protocol {
         if (t.count != 3 && t.count != 4) {
             return error(out);
         }
-        noreply = t.count == 4 && t.is(3, "noreply");
+        noreply = t.is(t.count - 1, "noreply");
         Key key = keyOrNull(1);
         if (key == null) {
             return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");

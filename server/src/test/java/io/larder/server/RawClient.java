@@ -67,12 +67,16 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    private int exchanges;
+
     /**
-     * Sends {@code request} followed by a meta no-op and returns every reply before the no-op's
-     * {@code MN}: the server answers in order, so that is all the request's replies.
+     * Sends {@code request} followed by a marker request (a meta get of a key no test uses, with a
+     * fresh opaque) and returns every reply before the marker's: the server answers in order, so
+     * that is all the request's replies.
      */
     String exchange(String request) throws IOException {
-        send(request + "mn\r\n");
+        String marker = "EN k__end__ O" + (++exchanges) + "\r\n";
+        send(request + "mg __end__ k O" + exchanges + "\r\n");
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         while (true) {
@@ -82,8 +86,8 @@ final class RawClient implements AutoCloseable {
             }
             b.write(buf, 0, n);
             String s = b.toString(StandardCharsets.ISO_8859_1);
-            if (s.endsWith("MN\r\n") && (s.length() == 4 || s.charAt(s.length() - 5) == '\n')) {
-                return s.substring(0, s.length() - 4);
+            if (s.endsWith(marker)) {
+                return s.substring(0, s.length() - marker.length());
             }
         }
     }
