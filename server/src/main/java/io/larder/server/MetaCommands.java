@@ -371,10 +371,9 @@ final class MetaCommands {
         if (t.count < 3) {
             return t.count < 2 ? text.error(out) : TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
         }
-        Key key = key(1);
         t.ok = true;
         int length = t.i32(2);
-        if (key == null || !t.ok || length < 0 || length > Integer.MAX_VALUE - 2) {
+        if (!t.ok || length < 0 || length > Integer.MAX_VALUE - 2) {
             return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
         }
         String bad = flags(3, "bcCFIkOqTMSEG", false);
@@ -384,7 +383,11 @@ final class MetaCommands {
         if (bad != null) {
             return text.awaitSwallow(length, bad);
         }
-        key = key(1);
+        // decoded once the flags say whether it is base64
+        Key key = key(1);
+        if (key == null) {
+            return text.awaitSwallow(length, "CLIENT_ERROR bad command line format");
+        }
         t.ok = true;
         int flags = (int) unsigned('F', 0);
         if (!t.ok) {

@@ -56,6 +56,14 @@ class MetaProtocolTest {
     }
 
     @Test
+    void aKeyThatIsNotBase64IsRefusedAndItsDataDiscarded() throws IOException {
+        // found by the fuzz test: the server failed the request and closed the connection
+        assertThat(exchange(fixture, "ms !!!! 2 b\r\nhi\r\nmg !!!! b v\r\nms bTE= 2 b\r\nhi\r\nmg bTE= b v\r\n"))
+                .isEqualTo("CLIENT_ERROR bad command line format\r\nCLIENT_ERROR bad command line format\r\nHD\r\n"
+                        + "VA 2\r\nhi\r\n");
+    }
+
+    @Test
     void clientChosenCasIsRefusedClearly() throws IOException {
         assertThat(exchange(fixture, "ms e1 1 E99\r\nx\r\nmg e1 c\r\n"))
                 .isEqualTo("CLIENT_ERROR E flag not supported: the engine chooses versions (CAS)\r\nEN\r\n");
