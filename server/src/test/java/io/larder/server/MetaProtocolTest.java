@@ -109,6 +109,22 @@ class MetaProtocolTest {
     }
 
     @Test
+    void aWriteBasedOnAnOlderVersionWithIIsStoredStale() throws IOException {
+        try (RawClient c = fixture.client()) {
+            String first = c.exchange("ms inv 1 c\r\na\r\n");
+            long old = Long.parseLong(first.trim().split(" c")[1]);
+            String second = c.exchange("ms inv 1 c\r\nb\r\n");
+            long current = Long.parseLong(second.trim().split(" c")[1]);
+            assertThat(current).isGreaterThan(old);
+            assertThat(c.exchange("ms inv 1 C" + old + "\r\nc\r\n")).isEqualTo("EX\r\n");
+            assertThat(c.exchange("ms inv 1 I C" + old + "\r\nc\r\nmg inv v\r\n"))
+                    .isEqualTo("HD\r\nVA 1 X W\r\nc\r\n");
+            // a newer version than the one stored is no "older" write: refused as usual
+            assertThat(c.exchange("ms inv 1 I C" + Long.MAX_VALUE + "\r\nd\r\n")).isEqualTo("EX\r\n");
+        }
+    }
+
+    @Test
     void hitStatisticsAndDebug() throws IOException {
         assertThat(exchange(fixture, "ms h1 1\r\nx\r\nmg h1 h\r\nmg h1 h l\r\nme h1\r\nme nope\r\n"))
                 .matches("HD\r\nHD h0\r\nHD h1 l0\r\nME h1 exp=-1 la=0 cas=\\d+ fetch=yes cls=1 size=3\r\nEN\r\n");
