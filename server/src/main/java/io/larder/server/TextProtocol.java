@@ -1,11 +1,9 @@
 package io.larder.server;
 
-import io.larder.spi.CounterResult;
 import io.larder.spi.Entry;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
-import io.larder.spi.NonNumericValueException;
 import io.larder.spi.Outcome;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.ValueTooLargeException;
@@ -23,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class TextProtocol implements Protocol {
     static final int MAX_AUTH_BYTES = 8192;
-    private static final long THIRTY_DAYS = 60L * 60 * 24 * 30;
+    static final long THIRTY_DAYS = 60L * 60 * 24 * 30;
 
     private enum State { LINE, DATA, SWALLOW, GET, AUTH }
 
@@ -31,9 +29,9 @@ final class TextProtocol implements Protocol {
 
     final ServerContext server;
     final StorageEngine engine;
-    private final Channel channel;
     final Tokens t = new Tokens();
     private final MetaCommands meta;
+    private final TextOtherCommands other;
     private State state = State.LINE;
     private int scanned;
     private boolean authenticated;
@@ -45,7 +43,7 @@ final class TextProtocol implements Protocol {
     private Expiry storeExpiry;
     private int storeLength;
     private long storeCas;
-    private boolean noreply;
+    boolean noreply;
     private long swallowLeft;
     private String afterSwallow;
 
@@ -57,8 +55,8 @@ final class TextProtocol implements Protocol {
     TextProtocol(ServerContext server, Channel channel) {
         this.server = server;
         this.engine = server.engine;
-        this.channel = channel;
         this.meta = new MetaCommands(this);
+        this.other = new TextOtherCommands(this, channel);
         this.authenticated = server.credentials == null;
     }
 
@@ -174,23 +172,23 @@ final class TextProtocol implements Protocol {
         } else if (t.is(0, "cas")) {
             return storage(Store.CAS, out);
         } else if (t.is(0, "delete")) {
-            return delete(out);
+            return other.delete(out);
         } else if (t.is(0, "incr")) {
-            return counter(out, true);
+            return other.counter(out, true);
         } else if (t.is(0, "decr")) {
-            return counter(out, false);
+            return other.counter(out, false);
         } else if (t.is(0, "touch")) {
-            return touch(out);
+            return other.touch(out);
         } else if (t.is(0, "gat") || t.is(0, "gats")) {
             return gat(out);
         } else if (t.is(0, "flush_all")) {
-            return flushAll(out);
+            return other.flushAll(out);
         } else if (t.is(0, "stats")) {
-            return stats(out);
+            return other.stats(out);
         } else if (t.is(0, "version")) {
             return reply(out, "VERSION " + ServerContext.VERSION);
         } else if (t.is(0, "verbosity")) {
-            return verbosity(out);
+            return other.verbosity(out);
         } else if (t.is(0, "quit")) {
             return Step.CLOSE;
         } else if (t.is(0, "shutdown")) {
@@ -513,133 +511,8 @@ final class TextProtocol implements Protocol {
         }
     }
 
-    private static void count(java.util.concurrent.atomic.LongAdder adder) {
+    static void count(java.util.concurrent.atomic.LongAdder adder) {
         adder.increment();
-    }
-
-    // ---- other commands --------------------------------------------------------------------
-
-    private Step delete(Output out) {
-        if (t.count < 2 || t.count > 4) {
-            return error(out);
-        }
-        if (t.count > 2) {
-            boolean holdIsZero = t.is(2, "0");
-            noreply = t.is(t.count - 1, "noreply");
-            boolean valid = (t.count == 3 && (holdIsZero || noreply)) || (t.count == 4 && holdIsZero && noreply);
-            if (!valid) {
-                return reply(out, "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]");
-            }
-        } else {
-            noreply = false;
-        }
-        Key key = keyOrNull(1);
-        if (key == null) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");
-        }
-        boolean deleted = engine.delete(key).status() == Outcome.Status.DELETED;
-        count(deleted ? server.stats.deleteHits : server.stats.deleteMisses);
-        return replyUnlessNoreply(out, deleted ? "DELETED" : "NOT_FOUND");
-    }
-
-    private Step counter(Output out, boolean up) {
-        if (t.count != 3 && t.count != 4) {
-            return error(out);
-        }
-        noreply = t.is(t.count - 1, "noreply");
-        Key key = keyOrNull(1);
-        if (key == null) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");
-        }
-        t.ok = true;
-        long delta = t.u64(2);
-        if (!t.ok) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR invalid numeric delta argument");
-        }
-        CounterResult r;
-        try {
-            r = up ? engine.increment(key, delta) : engine.decrement(key, delta);
-        } catch (NonNumericValueException e) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR cannot increment or decrement non-numeric value");
-        }
-        if (!r.found()) {
-            count(up ? server.stats.incrMisses : server.stats.decrMisses);
-            return replyUnlessNoreply(out, "NOT_FOUND");
-        }
-        count(up ? server.stats.incrHits : server.stats.decrHits);
-        return replyUnlessNoreply(out, Long.toUnsignedString(r.value()));
-    }
-
-    private Step touch(Output out) {
-        if (t.count != 3 && t.count != 4) {
-            return error(out);
-        }
-        noreply = t.is(t.count - 1, "noreply");
-        Key key = keyOrNull(1);
-        if (key == null) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR bad command line format");
-        }
-        t.ok = true;
-        int exptime = t.i32(2);
-        if (!t.ok) {
-            return replyUnlessNoreply(out, "CLIENT_ERROR invalid exptime argument");
-        }
-        server.stats.cmdTouch.increment();
-        boolean touched = engine.touch(key, expiry(exptime)).status() == Outcome.Status.TOUCHED;
-        count(touched ? server.stats.touchHits : server.stats.touchMisses);
-        return replyUnlessNoreply(out, touched ? "TOUCHED" : "NOT_FOUND");
-    }
-
-    private Step flushAll(Output out) {
-        if (t.count > 3) {
-            return error(out);
-        }
-        noreply = t.is(t.count - 1, "noreply");
-        int delay = 0;
-        if (t.count == 3 || (t.count == 2 && !noreply)) {
-            t.ok = true;
-            delay = t.i32(1);
-            if (!t.ok) {
-                return replyUnlessNoreply(out, "CLIENT_ERROR invalid exptime argument");
-            }
-        }
-        server.stats.cmdFlush.increment();
-        if (delay > 0) {
-            long millis = delay > THIRTY_DAYS ? delay * 1000L - System.currentTimeMillis() : delay * 1000L;
-            channel.eventLoop().parent().schedule(server::flush, Math.max(0, millis),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        } else {
-            server.flush();
-        }
-        return replyUnlessNoreply(out, "OK");
-    }
-
-    private Step verbosity(Output out) {
-        if (t.count != 2 && t.count != 3) {
-            return error(out);
-        }
-        noreply = t.is(t.count - 1, "noreply");
-        t.ok = true;
-        int level = t.i32(1);
-        if (t.ok) {
-            server.verbosity = level;
-        }
-        return replyUnlessNoreply(out, "OK");
-    }
-
-    private Step stats(Output out) {
-        if (t.count == 1) {
-            StatsReport.general(server, out.buf());
-            return Step.PROGRESS;
-        }
-        if (t.is(1, "settings") && t.count == 2) {
-            StatsReport.settings(server, out.buf());
-            return Step.PROGRESS;
-        }
-        if (t.is(1, "reset") && t.count == 2) {
-            return reply(out, "RESET");
-        }
-        return error(out);
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -681,7 +554,7 @@ final class TextProtocol implements Protocol {
         return Step.PROGRESS;
     }
 
-    private Step replyUnlessNoreply(Output out, String line) {
+    Step replyUnlessNoreply(Output out, String line) {
         boolean quiet = noreply;
         noreply = false;
         return quiet ? Step.PROGRESS : reply(out, line);
