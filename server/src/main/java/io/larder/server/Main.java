@@ -52,6 +52,10 @@ public final class Main {
         if (System.getProperty("slf4j.internal.verbosity") == null) {
             System.setProperty("slf4j.internal.verbosity", "ERROR");
         }
+        // Netty's own warnings go where the server's go (java.util.logging, through System.Logger),
+        // not to the silent SLF4J binding the jar carries for Chronicle
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
         int code = run(args, System.out, System.err);
         if (code >= 0) {
             System.exit(code);
