@@ -25,7 +25,7 @@ final class ChildServer implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 23) {
+        if (Runtime.version().feature() >= 24) {
             // lmdb's jnr-ffi uses sun.misc.Unsafe, which newer JDKs warn about (see the README)
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
