@@ -101,6 +101,9 @@ public final class OffHeapEngine implements StorageEngine {
                     .actualChunksPerSegmentTier(sizing.tierChunks())
                     .allowSegmentTiering(false)
                     .checksumEntries(false)
+                    // the application closes the engine; Chronicle's own exit hook would close the map
+                    // under it, in no set order with the application's hooks
+                    .skipCloseOnExitHook(true)
                     .valueReaderAndDataAccess(reads.valueReader(), new ByteArrayDataAccess())
                     .create();
         } catch (RuntimeException | Error e) {

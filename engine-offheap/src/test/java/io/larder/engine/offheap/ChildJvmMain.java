@@ -16,6 +16,10 @@ public final class ChildJvmMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("close-in-shutdown-hook")) {
+            closeInShutdownHook();
+            return;
+        }
         System.out.println("MARK before-providers analytics=" + System.getProperty("chronicle.analytics.disable"));
         System.out.println("MARK engines " + Larder.engineNames());
         System.out.println("MARK after-providers analytics=" + System.getProperty("chronicle.analytics.disable"));
@@ -40,6 +44,24 @@ public final class ChildJvmMain {
         }
         after.removeAll(before);
         System.out.println("MARK closed new-threads=" + after);
+    }
+
+    /** An application that closes its engine in its own shutdown hook, as a server does on SIGTERM. */
+    private static void closeInShutdownHook() {
+        StorageEngine engine = Larder.open("offheap:?capacity=8m&maxValueSize=64k");
+        engine.set(Key.of("/hook"), new byte[10], Expiry.never(), 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // shutdown hooks run at once, together: give any hook a library registered time to run first
+                Thread.sleep(300);
+                engine.close();
+                System.out.println("MARK hook closed entries=" + engine.stats().entries());
+            } catch (RuntimeException | InterruptedException e) {
+                System.out.println("MARK hook failed " + e);
+            }
+            System.out.flush();
+        }));
+        System.exit(0);
     }
 
     private static TreeSet<String> threads() {
