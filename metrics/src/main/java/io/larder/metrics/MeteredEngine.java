@@ -1,6 +1,11 @@
 package io.larder.metrics;
 
 import io.larder.spi.Capability;
+import io.larder.spi.Clock;
+import io.larder.spi.InvalidationMode;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
+import io.larder.spi.WriteOptions;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.CounterResult;
 import io.larder.spi.EngineStats;
@@ -342,6 +347,113 @@ public final class MeteredEngine implements StorageEngine {
             return engine.decrement(key, delta);
         } finally {
             done(Operation.COUNTER, start);
+        }
+    }
+
+    // ---- writes with options, and cache semantics -------------------------------------------
+
+    @Override
+    public Clock clock() {
+        return engine.clock();
+    }
+
+    @Override
+    public long set(Key key, ByteBuffer value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.set(key, value, options);
+        } finally {
+            done(Operation.SET, start);
+        }
+    }
+
+    @Override
+    public long set(Key key, byte[] value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.set(key, value, options);
+        } finally {
+            done(Operation.SET, start);
+        }
+    }
+
+    @Override
+    public Outcome add(Key key, ByteBuffer value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.add(key, value, options);
+        } finally {
+            done(Operation.ADD, start);
+        }
+    }
+
+    @Override
+    public Outcome replace(Key key, ByteBuffer value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.replace(key, value, options);
+        } finally {
+            done(Operation.REPLACE, start);
+        }
+    }
+
+    @Override
+    public Outcome compareAndSet(Key key, long expectedVersion, ByteBuffer value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.compareAndSet(key, expectedVersion, value, options);
+        } finally {
+            done(Operation.COMPARE_AND_SET, start);
+        }
+    }
+
+    @Override
+    public Outcome compareAndSet(Key key, long expectedVersion, byte[] value, WriteOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.compareAndSet(key, expectedVersion, value, options);
+        } finally {
+            done(Operation.COMPARE_AND_SET, start);
+        }
+    }
+
+    @Override
+    public Lookup lookup(Key key, LeaseOptions options) {
+        long start = System.nanoTime();
+        try {
+            return engine.lookup(key, options);
+        } finally {
+            done(Operation.LOOKUP, start);
+        }
+    }
+
+    @Override
+    public Outcome markStale(Key key, Expiry grace) {
+        long start = System.nanoTime();
+        try {
+            return engine.markStale(key, grace);
+        } finally {
+            done(Operation.MARK_STALE, start);
+        }
+    }
+
+    @Override
+    public int invalidate(byte[] primary, InvalidationMode mode) {
+        long start = System.nanoTime();
+        try {
+            return engine.invalidate(primary, mode);
+        } finally {
+            done(Operation.INVALIDATE, start);
+        }
+    }
+
+    @Override
+    public long invalidateTag(String tag, InvalidationMode mode) {
+        long start = System.nanoTime();
+        try {
+            return engine.invalidateTag(tag, mode);
+        } finally {
+            done(Operation.INVALIDATE_TAG, start);
         }
     }
 

@@ -28,10 +28,16 @@ public enum Operation {
     COUNTER,
     /** {@code compute}. */
     COMPUTE,
-    /** {@code invalidate}. */
+    /** {@code invalidate}, removing or marking stale. */
     INVALIDATE,
     /** {@code variants}. */
     VARIANTS,
     /** {@code clear}. */
-    CLEAR
+    CLEAR,
+    /** {@code lookup}, the lease-aware read. */
+    LOOKUP,
+    /** {@code markStale}. */
+    MARK_STALE,
+    /** {@code invalidateTag}. */
+    INVALIDATE_TAG
 }

@@ -7,15 +7,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.larder.spi.ComputeAction;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
 import io.larder.spi.Outcome;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.ValueTooLargeException;
 import io.larder.spi.Variant;
+import io.larder.spi.WriteOptions;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -91,14 +96,32 @@ class MeteredEngineTest {
         assertThat(engine.delete(counter).status()).isEqualTo(Outcome.Status.DELETED);
         assertThat(engine.invalidate("/page")).isEqualTo(1);
         assertThat(engine.invalidate("/page".getBytes(UTF_8))).isZero();
+
+        Key cached = Key.of("/cached");
+        Lookup won = engine.lookup(cached, LeaseOptions.of(Duration.ofSeconds(5)));
+        assertThat(won.won()).isTrue();
+        assertThat(engine.compareAndSet(cached, won.token(), "v".getBytes(UTF_8), WriteOptions.tagged("t"))
+                .isStored()).isTrue();
+        assertThat(engine.compareAndSet(cached, won.token(), ByteBuffer.allocate(1), WriteOptions.tagged("t"))
+                .status()).isEqualTo(Outcome.Status.EXISTS);
+        engine.set(cached, ByteBuffer.wrap("w".getBytes(UTF_8)), WriteOptions.tagged("t"));
+        engine.set(cached, "x".getBytes(UTF_8), WriteOptions.tagged("t"));
+        assertThat(engine.add(cached, ByteBuffer.allocate(1), WriteOptions.tagged("t")).status())
+                .isEqualTo(Outcome.Status.EXISTS);
+        assertThat(engine.replace(cached, ByteBuffer.allocate(1), WriteOptions.tagged("t")).isStored()).isTrue();
+        assertThat(engine.markStale(cached, null).isStored()).isTrue();
+        assertThat(engine.invalidate("/cached".getBytes(UTF_8), InvalidationMode.MARK_STALE)).isEqualTo(1);
+        assertThat(engine.invalidateTag("t", InvalidationMode.REMOVE)).isPositive();
+        assertThat(engine.get(cached)).isNull();
+        assertThat(engine.clock()).isSameAs(engine.engine().clock());
         engine.clear();
 
         Map<Operation, Long> expected = new EnumMap<>(Operation.class);
-        expected.put(Operation.SET, 3L);
-        expected.put(Operation.READ, 5L);
-        expected.put(Operation.ADD, 2L);
-        expected.put(Operation.REPLACE, 2L);
-        expected.put(Operation.COMPARE_AND_SET, 2L);
+        expected.put(Operation.SET, 5L);
+        expected.put(Operation.READ, 6L);
+        expected.put(Operation.ADD, 3L);
+        expected.put(Operation.REPLACE, 3L);
+        expected.put(Operation.COMPARE_AND_SET, 4L);
         expected.put(Operation.TOUCH, 1L);
         expected.put(Operation.GET_AND_TOUCH, 1L);
         expected.put(Operation.CONCAT, 4L);
@@ -106,8 +129,11 @@ class MeteredEngineTest {
         expected.put(Operation.COMPUTE, 1L);
         expected.put(Operation.VARIANTS, 2L);
         expected.put(Operation.DELETE, 2L);
-        expected.put(Operation.INVALIDATE, 2L);
+        expected.put(Operation.INVALIDATE, 3L);
         expected.put(Operation.CLEAR, 1L);
+        expected.put(Operation.LOOKUP, 1L);
+        expected.put(Operation.MARK_STALE, 1L);
+        expected.put(Operation.INVALIDATE_TAG, 1L);
         assertThat(counts(engine)).isEqualTo(expected);
 
         // The engine's own counters see the calls as if unwrapped (hits and misses of the five reads).
