@@ -37,6 +37,7 @@ final class WritePath {
     private final Stripes stripes;
     private final Clock clock;
     private final long maxValueSize;
+    private final ReentrantLock commits = new ReentrantLock();
 
     WritePath(StorageEngine engine, Store store, VersionCounter versions, Watermarks marks, HitStats stats,
             ReadMarks readMarks, Figures figures, Stripes stripes, Clock clock, long maxValueSize) {
@@ -59,6 +60,7 @@ final class WritePath {
         byte[] k = key.encodedBytes();
         ReentrantLock stripe = stripes.of(key.hashCode());
         Lock tagLock = null;
+        boolean committing = false;
         stripe.lock();
         try {
             byte[] raw = store.get(store.entries, k);
@@ -97,6 +99,7 @@ final class WritePath {
                     if (action.tagGuard() > 0 && marks.invalidatedSince(action.tags(), action.tagGuard())) {
                         return current;
                     }
+                    committing = lockCommits();
                     long v = versions.next();
                     next = new Record(action.value(), v, expiresAt, action.flags(), now, action.tags(), false, false,
                             0, v);
@@ -104,6 +107,7 @@ final class WritePath {
                 }
                 case PLACEHOLDER: {
                     long leaseEnd = Expiry.afterMillis(action.leaseMillis()).expiresAt(now);
+                    committing = lockCommits();
                     long v = versions.next();
                     next = new Record(EMPTY, v, leaseEnd, 0, now, List.of(), false, true, leaseEnd, v);
                     break;
@@ -114,6 +118,7 @@ final class WritePath {
                     }
                     long graceEnd = action.expiry() == null ? live.expiresAt()
                             : earlier(live.expiresAt(), action.expiry().expiresAt(now));
+                    committing = lockCommits();
                     next = with(live, versions.next(), graceEnd, true, 0);
                     break;
                 }
@@ -122,6 +127,7 @@ final class WritePath {
                         return current;
                     }
                     long until = Math.min(Expiry.MAX_EPOCH_MILLIS, now + action.leaseMillis());
+                    committing = lockCommits();
                     next = with(live, versions.next(), live.expiresAt(), isStale(live), until);
                     break;
                 }
@@ -129,6 +135,10 @@ final class WritePath {
                     throw new IllegalStateException("unknown compute action " + action.kind());
             }
             replace(k, cur, next, -1);
+            if (committing) {
+                committing = false;
+                commits.unlock();
+            }
             if (dead != null) {
                 figures.count(dead);
             }
@@ -144,11 +154,25 @@ final class WritePath {
             }
             return entryOf(next, now, next.value().clone());
         } finally {
+            if (committing) {
+                commits.unlock();
+            }
             if (tagLock != null) {
                 tagLock.unlock();
             }
             stripe.unlock();
         }
+    }
+
+    /**
+     * Versions become visible in their order across keys: a write that returned version v is
+     * never seen while a lower version of another key is not yet readable. So drawing a version
+     * and committing its batch happen under one lock (RocksDB serializes its writes anyway; the
+     * read of the key and the caller's function run before, outside it).
+     */
+    private boolean lockCommits() {
+        commits.lock();
+        return true;
     }
 
     private Lock lockTags() {
