@@ -1,17 +1,23 @@
 package io.larder.tck;
 
+import io.larder.spi.Capability;
 import io.larder.spi.ComputeAction;
 import io.larder.spi.CounterResult;
 import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
 import io.larder.spi.NonNumericValueException;
 import io.larder.spi.Outcome;
 import io.larder.spi.StorageEngine;
+import io.larder.spi.WriteOptions;
 import io.larder.tck.LinearizabilityChecker.Kind;
 import io.larder.tck.LinearizabilityChecker.Op;
 import io.larder.tck.LinearizabilityChecker.Result;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +49,7 @@ final class ConcurrentHistories {
     static long run(StorageEngine e, long seed, String replaySettings, int rounds, int threads, int keyCount,
             int opsPerThread) throws Exception {
         long checked = 0;
+        boolean cache = e.capabilities().contains(Capability.CACHE_SEMANTICS);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (int round = 0; round < rounds; round++) {
@@ -66,7 +73,7 @@ final class ConcurrentHistories {
                         start.await(30, TimeUnit.SECONDS);
                         for (int i = 0; i < opsPerThread; i++) {
                             int k = random.nextInt(keys.length);
-                            ops.add(randomOp(e, keys[k], k, thread, i, random, clock, seen));
+                            ops.add(randomOp(e, cache, keys[k], k, thread, i, random, clock, seen));
                             keyOfOp.add(new long[] {k});
                         }
                         return keyOfOp;
@@ -101,12 +108,17 @@ final class ConcurrentHistories {
     }
 
     /** Runs one random operation and records it with what it returned. */
-    private static Op randomOp(StorageEngine e, Key key, int k, int thread, int i, SplittableRandom random,
-            AtomicLong clock, long[] seen) {
+    private static Op randomOp(StorageEngine e, boolean cache, Key key, int k, int thread, int i,
+            SplittableRandom random, AtomicLong clock, long[] seen) {
         // Small numbers, so appends and compute keep values short and counters numeric.
         String unique = Integer.toString(thread * 100 + i + 1);
         long expected = seen[k] > 0 ? seen[k] : 1;
-        int choice = random.nextInt(100);
+        // Engines with cache semantics also run lookups, markStale, invalidations of the key's own tag
+        // (the key's primary) and compare-and-sets that write it.
+        int choice = random.nextInt(cache ? 130 : 100);
+        if (choice >= 100) {
+            return cacheOp(e, key, thread, choice, random, clock, seen, k, unique, expected);
+        }
         long invoked = clock.incrementAndGet();
         if (choice < 22) {
             Entry entry = e.get(key);
@@ -116,7 +128,7 @@ final class ConcurrentHistories {
             }
             seen[k] = entry.version();
             return new Op(thread, Kind.GET, "", 0, invoked, returned, Result.FOUND, entry.valueAsString(),
-                    entry.version());
+                    entry.version(), true, entry.tags().contains(key.primaryAsString()), entry.stale());
         } else if (choice < 34) {
             long version = e.set(key, bytes(unique));
             long returned = clock.incrementAndGet();
@@ -156,7 +168,7 @@ final class ConcurrentHistories {
             return op(thread, Kind.APPEND, suffix, 0, invoked, clock, o, seen, k);
         } else {
             Entry after = e.compute(key, cur -> {
-                if (cur == null) {
+                if (cur == null || cur.placeholder()) {
                     return ComputeAction.store(bytes(unique), Expiry.never(), 0);
                 }
                 String value = cur.valueAsString();
@@ -172,6 +184,40 @@ final class ConcurrentHistories {
                     after.version());
         }
     }
+
+    /** One of the cache operations, on an engine with cache semantics. */
+    private static Op cacheOp(StorageEngine e, Key key, int thread, int choice, SplittableRandom random,
+            AtomicLong clock, long[] seen, int k, String unique, long expected) {
+        String tag = key.primaryAsString();
+        long invoked = clock.incrementAndGet();
+        if (choice < 112) {
+            Lookup l = e.lookup(key, LOOKUP);
+            long returned = clock.incrementAndGet();
+            Result result = l.status() == Lookup.Status.HIT ? Result.HIT : l.status() == Lookup.Status.WON
+                    ? Result.WON : l.status() == Lookup.Status.TAKEN ? Result.TAKEN : Result.MISS;
+            Entry served = l.entry();
+            long version = l.won() ? l.token() : served == null ? 0 : served.version();
+            if (version != 0) {
+                seen[k] = version;
+            }
+            return new Op(thread, Kind.LOOKUP, "", 0, invoked, returned, result,
+                    served == null ? "" : served.valueAsString(), version, served != null,
+                    served != null && served.tags().contains(tag), served != null && served.stale());
+        } else if (choice < 118) {
+            Outcome o = e.markStale(key, null);
+            return op(thread, Kind.MARK_STALE, "", 0, invoked, clock, o, seen, k);
+        } else if (choice < 122) {
+            InvalidationMode mode = random.nextBoolean() ? InvalidationMode.REMOVE : InvalidationMode.MARK_STALE;
+            long mark = e.invalidateTag(tag, mode);
+            return new Op(thread, Kind.INVALIDATE_TAG, mode.name(), 0, invoked, clock.incrementAndGet(),
+                    Result.STORED, "", mark, false, false, false);
+        }
+        Outcome o = e.compareAndSet(key, expected, bytes(unique), WriteOptions.tagged(tag));
+        return op(thread, Kind.CAS_TAGGED, unique, expected, invoked, clock, o, seen, k);
+    }
+
+    /** Leases outlive any round: only a store or a delete ends one. */
+    private static final LeaseOptions LOOKUP = LeaseOptions.of(Duration.ofHours(1));
 
     private static Op op(int thread, Kind kind, String arg, long argVersion, long invoked, AtomicLong clock,
             Outcome o, long[] seen, int k) {

@@ -14,5 +14,5 @@ package io.larder.tck;
  * Suites that need a capability the engine does not declare are skipped.
  */
 public interface LarderTck extends OperationsTck, ModelTck, ConcurrencyTck, CapacityTck, ExpiryTck, BadInputTck,
-        PersistenceTck, OrderingTck, LifecycleTck, PressureTck {
+        PersistenceTck, OrderingTck, LifecycleTck, PressureTck, LeaseTck, StaleTck, TagTck, HitStatsTck {
 }

@@ -3,12 +3,16 @@ package io.larder.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.larder.spi.Capability;
+import io.larder.spi.ComputeAction;
 import io.larder.spi.CounterResult;
 import io.larder.spi.EngineConfig;
 import io.larder.spi.Entry;
+import io.larder.spi.Key;
 import io.larder.spi.Larder;
+import io.larder.spi.Lookup;
 import io.larder.spi.Outcome;
 import io.larder.spi.StorageEngine;
+import io.larder.spi.Variant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +32,7 @@ public final class ModelRun implements AutoCloseable {
     private final Map<Long, Long> engineToModel = new HashMap<>();
     private final Map<Long, Long> modelToEngine = new HashMap<>();
     private final List<long[]> pairs = new ArrayList<>();
+    private final List<long[]> tokens = new ArrayList<>();
     private long highestEngineVersion;
 
     ModelRun(EngineUnderTest underTest) {
@@ -110,6 +115,49 @@ public final class ModelRun implements AutoCloseable {
         return modelToEngine.getOrDefault(modelVersion, modelVersion);
     }
 
+    /** A lease token pair (engine, model) a lookup handed out, by index; a past version pair if none yet. */
+    long[] token(int pick) {
+        return tokens.isEmpty() ? pastVersions(pick) : tokens.get(Math.floorMod(pick, tokens.size()));
+    }
+
+    void compareLookup(String what, Lookup engine, Lookup model) {
+        assertThat(engine.status()).as("%s: status (model: %s, engine: %s)", what, model, engine)
+                .isEqualTo(model.status());
+        if (model.won()) {
+            newVersions(what + " lease token", engine.token(), model.token());
+            tokens.add(new long[] {engine.token(), model.token()});
+        }
+        compareEntries(what + " entry served", engine.entry(), model.entry());
+    }
+
+    /**
+     * After a soft invalidation of {@code primary}: the versions each marked variant got on both
+     * sides correspond (the engine may mark them in another order than the model).
+     */
+    void registerMarked(String what, byte[] primary) {
+        List<long[]> marked = new ArrayList<>();
+        for (Variant v : model.variants(primary)) {
+            Key key = Key.of(primary, v);
+            Entry m = model.compute(key, cur -> ComputeAction.keep());
+            Entry e = engine().compute(key, cur -> ComputeAction.keep());
+            assertThat(e).as("%s: variant %s is there", what, v).isNotNull();
+            if (m.stale() && !modelToEngine.containsKey(m.version())) {
+                marked.add(new long[] {e.version(), m.version()});
+            }
+        }
+        marked.sort((a, b) -> Long.compare(a[1], b[1]));
+        long highestBefore = highestEngineVersion;
+        for (long[] pair : marked) {
+            assertThat(pair[0]).as("%s: a marked entry's new version is above every version before", what)
+                    .isGreaterThan(highestBefore);
+            assertThat(engineToModel.containsKey(pair[0])).as("%s: version %d is new", what, pair[0]).isFalse();
+            highestEngineVersion = Math.max(highestEngineVersion, pair[0]);
+            engineToModel.put(pair[0], pair[1]);
+            modelToEngine.put(pair[1], pair[0]);
+            pairs.add(pair);
+        }
+    }
+
     void compareEntries(String what, Entry engine, Entry model) {
         if (model == null) {
             assertThat(engine).as("%s: the model has no entry", what).isNull();
@@ -120,6 +168,10 @@ public final class ModelRun implements AutoCloseable {
         assertThat(engine.flags()).as("%s: flags", what).isEqualTo(model.flags());
         assertThat(engine.expiresAt()).as("%s: expiresAt", what).isEqualTo(model.expiresAt());
         assertThat(engine.storedAt()).as("%s: storedAt", what).isEqualTo(model.storedAt());
+        assertThat(engine.stale()).as("%s: stale", what).isEqualTo(model.stale());
+        assertThat(engine.tags()).as("%s: tags", what).isEqualTo(model.tags());
+        assertThat(engine.leased()).as("%s: leased", what).isEqualTo(model.leased());
+        assertThat(engine.placeholder()).as("%s: placeholder", what).isEqualTo(model.placeholder());
         sameVersion(what, engine.version(), model.version());
     }
 

@@ -6,8 +6,11 @@ import io.larder.spi.Capability;
 import io.larder.spi.ComputeAction;
 import io.larder.spi.Entry;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
+import io.larder.spi.LeaseOptions;
 import io.larder.spi.Variant;
+import io.larder.spi.WriteOptions;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,13 +44,14 @@ public interface ModelTck extends TckSuite {
     @Test
     default void engineBehavesLikeTheModel() {
         boolean persistent = engineDeclares(Capability.PERSISTENT);
+        boolean cache = engineDeclares(Capability.CACHE_SEMANTICS);
         long seed = tckSeed();
         long start = System.nanoTime();
         int maxLength = tckModelChainLength();
         // Intensity sets the action count (and, unless given, the length): both shape the sequences.
         String replay = tckIntensity().setting() + " -Dlarder.tck.modelLength=" + maxLength;
         SequenceProperty.Outcome outcome = new SequenceProperty<>("the engine behaves like the reference model",
-                () -> new ModelRun(openEngine()), random -> ModelAction.random(random, persistent),
+                () -> new ModelRun(openEngine()), random -> ModelAction.random(random, persistent, cache),
                 tckIntensity().pick(1000, 3000, 20000), tckIntensity().pick(30, 60, 300))
                 .check(seed, tckModelActions(), maxLength, replay);
         System.getLogger("io.larder.tck").log(Level.DEBUG, () -> getClass().getSimpleName() + ": "
@@ -58,7 +62,12 @@ public interface ModelTck extends TckSuite {
     /** What an action does. */
     enum Op { GET, READ, COPY_VALUE, GET_AND_TOUCH, SET, ADD, REPLACE, APPEND, PREPEND, CAS_CURRENT, CAS_PAST,
         DELETE, DELETE_CURRENT, DELETE_PAST, TOUCH, INCREMENT, DECREMENT, COMPUTE_KEEP, COMPUTE_REMOVE,
-        COMPUTE_DOUBLE, COMPUTE_TOUCH, VARIANTS, INVALIDATE, CLEAR, ADVANCE_CLOCK, REOPEN }
+        COMPUTE_DOUBLE, COMPUTE_TOUCH, VARIANTS, INVALIDATE, CLEAR, ADVANCE_CLOCK, REOPEN,
+        // Cache semantics, for engines that declare them:
+        LOOKUP, MARK_STALE, INVALIDATE_SOFT, INVALIDATE_TAG, SET_TAGGED, ADD_TAGGED, REPLACE_TAGGED, CAS_TOKEN }
+
+    /** The small tag alphabet of the model's sequences, so invalidations meet the tags written. */
+    List<String> MODEL_TAGS = List.of("t0", "t1", "t2");
 
     /**
      * One action with its arguments; the arguments an operation does not take are left at their
@@ -69,11 +78,16 @@ public interface ModelTck extends TckSuite {
 
         private static final Key SIMPLEST_KEY = Key.of("/a");
 
-        static ModelAction random(SplittableRandom r, boolean persistent) {
-            // Weights: reads 6, writes 6, conditionals 4, counters 3, compute 2, primary-wide 2, clock 3, reopen 1.
-            int total = persistent ? 27 : 26;
+        static ModelAction random(SplittableRandom r, boolean persistent, boolean cache) {
+            // Weights: reads 6, writes 6, conditionals 4, counters 3, compute 2, primary-wide 2, clock 3, cache 10
+            // (engines with cache semantics), reopen 1.
+            int cacheWeight = cache ? 10 : 0;
+            int total = 26 + cacheWeight + (persistent ? 1 : 0);
             int w = r.nextInt(total);
             Key key = TckGenerators.key(r);
+            if (w >= 26 && w < 26 + cacheWeight) {
+                return cacheAction(r, key, w - 26);
+            }
             if (w < 6) {
                 return of(TckGenerators.oneOf(r, Op.GET, Op.READ, Op.COPY_VALUE, Op.GET_AND_TOUCH), key, r);
             } else if (w < 12) {
@@ -97,6 +111,62 @@ public interface ModelTck extends TckSuite {
                         1 + r.nextInt(2500));
             }
             return new ModelAction(Op.REOPEN, SIMPLEST_KEY, new byte[0], TckGenerators.NEVER, 0, 0);
+        }
+
+        /**
+         * A cache action. Its arguments are packed: a lookup's {@code number} is its options (see
+         * {@link #lookupOptions()}), a tagged write's {@code flags} are also its tag mask over
+         * {@link #MODEL_TAGS}, a tag invalidation's {@code number} is the tag and the mode, a grace
+         * is the expiry code ({@code never}: no grace).
+         */
+        private static ModelAction cacheAction(SplittableRandom r, Key key, int w) {
+            if (w < 3) {
+                return new ModelAction(Op.LOOKUP, key, new byte[0], TckGenerators.NEVER, 0, r.nextInt(4000 * 12));
+            } else if (w < 4) {
+                return of(Op.MARK_STALE, key, r);
+            } else if (w < 5) {
+                return new ModelAction(Op.INVALIDATE_SOFT, Key.of(TckGenerators.primary(r)), new byte[0],
+                        TckGenerators.NEVER, 0, 0);
+            } else if (w < 6) {
+                return new ModelAction(Op.INVALIDATE_TAG, SIMPLEST_KEY, new byte[0], TckGenerators.NEVER, 0,
+                        r.nextInt(6));
+            } else if (w < 9) {
+                return new ModelAction(TckGenerators.oneOf(r, Op.SET_TAGGED, Op.ADD_TAGGED, Op.REPLACE_TAGGED), key,
+                        TckGenerators.value(r), TckGenerators.expiry(r), r.nextInt(8), 0);
+            }
+            return new ModelAction(Op.CAS_TOKEN, key, TckGenerators.value(r), TckGenerators.NEVER, r.nextInt(8),
+                    r.nextInt(1000));
+        }
+
+        /** A lookup's options from {@code number}: lease 1..4000 ms, vivify, accept stale, recache below 0, 1 s, 10 s. */
+        private LeaseOptions lookupOptions() {
+            long bits = number / 4000;
+            return LeaseOptions.of(Duration.ofMillis(1 + number % 4000)).withVivifyOnMiss((bits & 1) == 0)
+                    .withAcceptStale((bits & 2) == 0)
+                    .withRecacheBelow(Duration.ofMillis(bits / 4 == 0 ? 0 : bits / 4 == 1 ? 1000 : 10_000));
+        }
+
+        /** The tags of a tagged write: {@code flags} as a mask over {@link #MODEL_TAGS}. */
+        private List<String> tags() {
+            List<String> tags = new ArrayList<>();
+            for (int i = 0; i < MODEL_TAGS.size(); i++) {
+                if ((flags & (1 << i)) != 0) {
+                    tags.add(MODEL_TAGS.get(i));
+                }
+            }
+            return tags;
+        }
+
+        private WriteOptions writeOptions(ModelRun run) {
+            return WriteOptions.expiring(expiry(run)).withFlags(flags).withTags(tags());
+        }
+
+        private String tag() {
+            return MODEL_TAGS.get((int) (number % MODEL_TAGS.size()));
+        }
+
+        private InvalidationMode mode() {
+            return (number / MODEL_TAGS.size()) % 2 == 0 ? InvalidationMode.REMOVE : InvalidationMode.MARK_STALE;
         }
 
         private static ModelAction of(Op op, Key key, SplittableRandom r) {
@@ -189,6 +259,14 @@ public interface ModelTck extends TckSuite {
                 case INVALIDATE: return "invalidate " + key.primaryAsString();
                 case CLEAR: return "clear";
                 case ADVANCE_CLOCK: return "advance clock " + number + "ms";
+                case LOOKUP: return "lookup " + key + " " + lookupOptions();
+                case MARK_STALE: return "markStale " + key + " grace " + showExpiry(expiry);
+                case INVALIDATE_SOFT: return "invalidate(MARK_STALE) " + key.primaryAsString();
+                case INVALIDATE_TAG: return "invalidateTag " + tag() + " " + mode();
+                case SET_TAGGED: return "set" + write + " tags " + tags();
+                case ADD_TAGGED: return "add" + write + " tags " + tags();
+                case REPLACE_TAGGED: return "replace" + write + " tags " + tags();
+                case CAS_TOKEN: return "cas(lease token #" + number + ") " + key + " " + show(value) + " tags " + tags();
                 default: return "close and reopen the engine";
             }
         }
@@ -256,6 +334,35 @@ public interface ModelTck extends TckSuite {
                 case ADVANCE_CLOCK:
                     run.underTest.clock().advanceMillis(number);
                     break;
+                case LOOKUP:
+                    run.both(text, e -> e.lookup(key, lookupOptions()), run::compareLookup);
+                    break;
+                case MARK_STALE:
+                    run.both(text, e -> e.markStale(key, expiry == TckGenerators.NEVER ? null : expiry(run)),
+                            run::compareWrite);
+                    break;
+                case INVALIDATE_SOFT:
+                    run.both(text, e -> e.invalidate(key.primary(), InvalidationMode.MARK_STALE), run::compareEqual);
+                    run.registerMarked(text, key.primary());
+                    break;
+                case INVALIDATE_TAG:
+                    run.both(text, e -> e.invalidateTag(tag(), mode()), run::newVersions);
+                    break;
+                case SET_TAGGED:
+                    run.both(text, e -> e.set(key, value, writeOptions(run)), run::newVersions);
+                    break;
+                case ADD_TAGGED:
+                    run.both(text, e -> e.add(key, ByteBuffer.wrap(value), writeOptions(run)), run::compareWrite);
+                    break;
+                case REPLACE_TAGGED:
+                    run.both(text, e -> e.replace(key, ByteBuffer.wrap(value), writeOptions(run)), run::compareWrite);
+                    break;
+                case CAS_TOKEN: {
+                    long[] token = run.token((int) number);
+                    run.both(text, e -> e.compareAndSet(key, e == run.model ? token[1] : token[0], value,
+                            writeOptions(run)), run::compareWrite);
+                    break;
+                }
                 default:
                     if (run.persistent) {
                         run.underTest.reopen();

@@ -1,10 +1,12 @@
 package io.larder.tck.mutants;
 
 import io.larder.spi.Capability;
+import io.larder.spi.Clock;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.EngineStats;
 import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
@@ -31,6 +33,16 @@ class ForwardingEngine implements StorageEngine {
     @Override
     public Set<Capability> capabilities() {
         return delegate.capabilities();
+    }
+
+    @Override
+    public Clock clock() {
+        return delegate.clock();
+    }
+
+    @Override
+    public long invalidateTag(String tag, InvalidationMode mode) {
+        return delegate.invalidateTag(tag, mode);
     }
 
     @Override

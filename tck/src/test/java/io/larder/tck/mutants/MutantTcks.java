@@ -5,6 +5,7 @@ import io.larder.tck.TckEngineFactory;
 import io.larder.tck.TckIntensity;
 import io.larder.engine.heap.AcknowledgesBeforeDurableTckFactory;
 import io.larder.engine.heap.LosesLastWriteTckFactory;
+import io.larder.engine.heap.LosesWatermarksTckFactory;
 
 /**
  * The whole kit against each mutant. Their names end in neither Test nor Properties, so the build
@@ -95,6 +96,48 @@ final class MutantTcks {
         @Override
         public TckEngineFactory factory() {
             return new Mutants.FreesMemoryUnderReaders();
+        }
+    }
+
+    static class TwoLeaseWinnersKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.TwoLeaseWinners();
+        }
+    }
+
+    static class PlaceholderVisibleToReadsKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.PlaceholderVisibleToReads();
+        }
+    }
+
+    static class AcceptsStaleCasTokenKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.AcceptsStaleCasToken();
+        }
+    }
+
+    static class TagInvalidationMissesTheNewestKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.TagInvalidationMissesTheNewest();
+        }
+    }
+
+    static class IgnoresTagGuardKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new Mutants.IgnoresTagGuard();
+        }
+    }
+
+    static class LosesWatermarksOnReopenKit implements QuickKit {
+        @Override
+        public TckEngineFactory factory() {
+            return new LosesWatermarksTckFactory();
         }
     }
 

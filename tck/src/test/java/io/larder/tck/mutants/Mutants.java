@@ -6,15 +6,21 @@ import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
 import io.larder.spi.EntryView;
 import io.larder.spi.Expiry;
+import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
 import io.larder.spi.Outcome;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
+import io.larder.spi.WriteOptions;
 import io.larder.tck.TckEngineFactory;
 import io.larder.tck.TckSetup;
 import io.larder.tck.heap.HeapTckFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Deliberately broken engines: wrappers around the reference engine, each with one classic bug. */
 final class Mutants {
@@ -257,6 +263,130 @@ final class Mutants {
         }
     }
 
+    /**
+     * Lease-aware lookup checks for a placeholder with a plain read, which never sees one: every
+     * caller of a missing key wins a lease.
+     */
+    public static final class TwoLeaseWinners implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Lookup lookup(Key key, LeaseOptions options) {
+                    if (options.vivifyOnMiss() && get(key) == null) {
+                        Entry placeholder = compute(key, cur -> ComputeAction.placeholder(options.leaseMillis()));
+                        return Lookup.won(placeholder.version(), null);
+                    }
+                    return super.lookup(key, options);
+                }
+            };
+        }
+    }
+
+    /** Reads find lease placeholders too, as empty values. */
+    public static final class PlaceholderVisibleToReads implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public <R> R read(Key key, EntryReader<R> reader) {
+                    R found = delegate.read(key, reader);
+                    if (found != null) {
+                        return found;
+                    }
+                    Entry current = delegate.compute(key, cur -> ComputeAction.keep());
+                    return current != null && current.placeholder() ? reader.read(view(current)) : null;
+                }
+            };
+        }
+    }
+
+    /**
+     * markStale does not move the version compare-and-set checks: a stale entry still answers to the
+     * version it was stored with, so a rebuild that started before markStale lands.
+     */
+    public static final class AcceptsStaleCasToken implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                private final Map<Key, Long> storedVersions = new ConcurrentHashMap<>();
+
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    ComputeAction.Kind[] kind = new ComputeAction.Kind[1];
+                    Entry after = delegate.compute(key, cur -> {
+                        Long stored = storedVersions.get(key);
+                        Entry seen = cur != null && cur.stale() && stored != null ? new Entry(cur.value(), stored,
+                                cur.expiresAt(), cur.flags(), cur.storedAt(), cur.tags(), cur.stale(),
+                                cur.placeholder(), cur.leased(), cur.hits(), cur.lastAccess()) : cur;
+                        ComputeAction action = function.apply(seen);
+                        kind[0] = action == null ? null : action.kind();
+                        return action;
+                    });
+                    if (kind[0] == ComputeAction.Kind.STORE && after != null) {
+                        storedVersions.put(key, after.version());
+                    }
+                    return after;
+                }
+            };
+        }
+    }
+
+    /**
+     * A tag invalidation takes as its watermark the last version handed out instead of a new one, so
+     * the newest entry carrying the tag (the version at the mark) survives it.
+     */
+    public static final class TagInvalidationMissesTheNewest implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                private final Map<String, Key> newest = new ConcurrentHashMap<>();
+
+                @Override
+                public synchronized Entry compute(Key key, ComputeFunction function) {
+                    Entry after = delegate.compute(key, function);
+                    if (after != null && !after.placeholder()) {
+                        after.tags().forEach(tag -> newest.put(tag, key));
+                    }
+                    return after;
+                }
+
+                @Override
+                public synchronized long invalidateTag(String tag, InvalidationMode mode) {
+                    Key key = newest.get(tag);
+                    Entry survivor = key == null ? null : delegate.compute(key, cur -> ComputeAction.keep());
+                    long mark = delegate.invalidateTag(tag, mode);
+                    if (survivor != null && !survivor.placeholder() && survivor.tags().contains(tag)) {
+                        delegate.compute(key, cur -> ComputeAction.store(survivor.value(),
+                                WriteOptions.expiring(Expiry.ofExpiresAt(survivor.expiresAt()))
+                                        .withFlags(survivor.flags()).withTags(survivor.tags())));
+                    }
+                    return mark;
+                }
+            };
+        }
+    }
+
+    /** A compare-and-set with tags ignores the tag guard: a rebuild racing a tag invalidation lands. */
+    public static final class IgnoresTagGuard implements TckEngineFactory {
+        @Override
+        public StorageEngine open(TckSetup setup) {
+            return new ForwardingEngine(new HeapTckFactory().open(setup)) {
+                @Override
+                public Entry compute(Key key, ComputeFunction function) {
+                    return delegate.compute(key, cur -> {
+                        ComputeAction action = function.apply(cur);
+                        if (action != null && action.kind() == ComputeAction.Kind.STORE && action.tagGuard() > 0) {
+                            return ComputeAction.store(action.value(), WriteOptions.expiring(action.expiry())
+                                    .withFlags(action.flags()).withTags(action.tags()));
+                        }
+                        return action;
+                    });
+                }
+            };
+        }
+    }
+
     /** A view over an entry copy. */
     static EntryView view(Entry e) {
         return new EntryView() {
@@ -288,6 +418,31 @@ final class Mutants {
             @Override
             public long storedAt() {
                 return e.storedAt();
+            }
+
+            @Override
+            public List<String> tags() {
+                return e.tags();
+            }
+
+            @Override
+            public boolean stale() {
+                return e.stale();
+            }
+
+            @Override
+            public boolean leased() {
+                return e.leased();
+            }
+
+            @Override
+            public int hits() {
+                return e.hits();
+            }
+
+            @Override
+            public long lastAccess() {
+                return e.lastAccess();
             }
         };
     }

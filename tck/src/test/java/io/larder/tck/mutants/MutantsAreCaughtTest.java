@@ -27,7 +27,10 @@ class MutantsAreCaughtTest {
                 MutantTcks.NewVersionOnTouchKit.class, MutantTcks.InvalidateMissesAVariantKit.class,
                 MutantTcks.AcceptsOversizedValuesKit.class, MutantTcks.LosesUpdatesUnderThreadsKit.class,
                 MutantTcks.TornReadKit.class, MutantTcks.FreesMemoryUnderReadersKit.class,
-                MutantTcks.AcknowledgesBeforeDurableKit.class);
+                MutantTcks.AcknowledgesBeforeDurableKit.class, MutantTcks.TwoLeaseWinnersKit.class,
+                MutantTcks.PlaceholderVisibleToReadsKit.class, MutantTcks.AcceptsStaleCasTokenKit.class,
+                MutantTcks.TagInvalidationMissesTheNewestKit.class, MutantTcks.IgnoresTagGuardKit.class,
+                MutantTcks.LosesWatermarksOnReopenKit.class);
     }
 
     @ParameterizedTest
