@@ -19,7 +19,7 @@ import java.util.Objects;
  * store therefore finds all variants of a primary with one prefix range. Layout: primary length as
  * two big-endian bytes, the primary, then for each parameter in name order its name length (one
  * byte), name, value length (two big-endian bytes) and value. The empty variant encodes as the bare
- * prefix.
+ * prefix. The limits keep every length well inside its field.
  *
  * <p>Keys order by their encoding, compared as unsigned bytes. Instances are immutable and
  * thread-safe.
@@ -29,8 +29,12 @@ public final class Key implements Comparable<Key> {
     /** Shortest primary, in bytes. */
     public static final int MIN_PRIMARY_BYTES = 1;
     /** Longest primary, in bytes. */
-    public static final int MAX_PRIMARY_BYTES = 4096;
-    /** Longest possible encoded key, in bytes: the bound an engine sizes its key buffers to. */
+    public static final int MAX_PRIMARY_BYTES = 8192;
+    /**
+     * Longest possible encoded key, in bytes ({@value}): the bound on every key an engine stores.
+     * Most keys are far shorter, so a buffer kept per thread or per reader should grow to the key at
+     * hand rather than start at this size.
+     */
     public static final int MAX_ENCODED_BYTES = 2 + MAX_PRIMARY_BYTES
             + Variant.MAX_PARAMETERS * (1 + Variant.MAX_NAME_BYTES + 2 + Variant.MAX_VALUE_BYTES);
 

@@ -35,7 +35,7 @@ public final class Variant {
     /** Longest parameter name, in bytes. */
     public static final int MAX_NAME_BYTES = 64;
     /** Longest parameter value, in UTF-8 bytes. */
-    public static final int MAX_VALUE_BYTES = 1024;
+    public static final int MAX_VALUE_BYTES = 4096;
 
     /** The variant with no parameters. */
     public static final Variant EMPTY = new Variant(new String[0], new byte[0][], new byte[0][]);

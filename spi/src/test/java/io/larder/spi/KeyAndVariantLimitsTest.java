@@ -9,17 +9,35 @@ import org.junit.jupiter.api.Test;
 class KeyAndVariantLimitsTest {
 
     @Test
-    void primaryLengthIsOneTo4096Bytes() {
+    void primaryLengthIsOneTo8192Bytes() {
+        assertThat(Key.MAX_PRIMARY_BYTES).isEqualTo(8192);
         assertThat(Key.of(new byte[1]).primaryLength()).isEqualTo(1);
-        assertThat(Key.of(new byte[4096]).primaryLength()).isEqualTo(4096);
-        assertThatThrownBy(() -> Key.of(new byte[4097])).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("4097").hasMessageContaining("1..4096");
+        assertThat(Key.of(new byte[8192]).primaryLength()).isEqualTo(8192);
+        assertThatThrownBy(() -> Key.of(new byte[8193])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8193").hasMessageContaining("1..8192");
         assertThatThrownBy(() -> Key.of("")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1..4096");
+                .hasMessageContaining("1..8192");
+        assertThatThrownBy(() -> Key.primaryPrefix(new byte[8193])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1..8192");
         assertThatThrownBy(() -> Key.of((String) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("primary");
         assertThatThrownBy(() -> Key.of("a", null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("variant");
+    }
+
+    @Test
+    void aStringPrimaryIsMeasuredInUtf8Bytes() {
+        String emoji = "\ud83d\ude00".repeat(2048); // 4 bytes each: 8192
+        Key key = Key.of(emoji);
+        assertThat(key.primaryLength()).isEqualTo(8192);
+        assertThat(key.primaryAsString()).isEqualTo(emoji);
+        assertThat(Key.decode(key.encoded())).isEqualTo(key);
+        String euro = "/" + "\u20ac".repeat(2730) + "a"; // 1 + 8190 + 1 = 8192
+        assertThat(Key.of(euro).primaryLength()).isEqualTo(8192);
+        assertThatThrownBy(() -> Key.of(euro + "\u00e9")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8194 bytes").hasMessageContaining("1..8192");
+        assertThatThrownBy(() -> Key.of(emoji + "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8193 bytes").hasMessageContaining("1..8192");
     }
 
     @Test
@@ -49,12 +67,18 @@ class KeyAndVariantLimitsTest {
     }
 
     @Test
-    void valuesAreUpTo1024BytesOfUtf8() {
+    void valuesAreUpTo4096BytesOfUtf8() {
+        assertThat(Variant.MAX_VALUE_BYTES).isEqualTo(4096);
         assertThat(Variant.of("v", "").get("v")).isEmpty();
-        String euro = "\u20ac".repeat(341); // 1023 bytes
-        assertThat(Variant.of("v", euro + "x").get("v").getBytes(StandardCharsets.UTF_8)).hasSize(1024);
+        assertThat(Variant.of("cookie", "c".repeat(4096)).get("cookie")).hasSize(4096);
+        assertThatThrownBy(() -> Variant.of("cookie", "c".repeat(4097))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'cookie'").hasMessageContaining("4097 bytes").hasMessageContaining("4096");
+        String euro = "\u20ac".repeat(1365); // 4095 bytes
+        assertThat(Variant.of("v", euro + "x").get("v").getBytes(StandardCharsets.UTF_8)).hasSize(4096);
         assertThatThrownBy(() -> Variant.of("v", euro + "xy")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("1025 bytes").hasMessageContaining("1024");
+                .hasMessageContaining("4097 bytes").hasMessageContaining("4096");
+        assertThatThrownBy(() -> Variant.of("v", euro + "\u00e9")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4097 bytes").hasMessageContaining("4096");
         assertThatThrownBy(() -> Variant.of("v", "\ud800")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UTF-8");
     }
@@ -73,11 +97,42 @@ class KeyAndVariantLimitsTest {
     void largestKeyFitsTheDeclaredBound() {
         Variant.Builder builder = Variant.builder();
         for (int i = 0; i < 32; i++) {
-            builder.put(String.format("%064d", i), "x".repeat(1024));
+            builder.put(String.format("%064d", i), "x".repeat(4096));
         }
-        Key key = Key.of(new byte[4096], builder.build());
-        assertThat(key.encodedLength()).isEqualTo(Key.MAX_ENCODED_BYTES);
+        Key key = Key.of(new byte[8192], builder.build());
+        assertThat(key.encodedLength()).isEqualTo(Key.MAX_ENCODED_BYTES)
+                .isEqualTo(2 + 8192 + 32 * (1 + 64 + 2 + 4096));
         assertThat(Key.decode(key.encoded())).isEqualTo(key);
+    }
+
+    @Test
+    void lengthPrefixesHoldTheLongestPrimaryAndValue() {
+        // Two big-endian bytes each: 8192 is 0x2000 and 4096 is 0x1000, both far inside 65535.
+        byte[] primary = new byte[8192];
+        java.util.Arrays.fill(primary, (byte) 'p');
+        Key key = Key.of(primary, Variant.of("v", "w".repeat(4096)));
+        byte[] encoded = key.encodedBytes();
+        assertThat(encoded[0]).isEqualTo((byte) 0x20);
+        assertThat(encoded[1]).isEqualTo((byte) 0x00);
+        int at = 2 + 8192;
+        assertThat(encoded[at]).isEqualTo((byte) 1);
+        assertThat(encoded[at + 2]).isEqualTo((byte) 0x10);
+        assertThat(encoded[at + 3]).isEqualTo((byte) 0x00);
+        assertThat(encoded).hasSize(at + 1 + 1 + 2 + 4096);
+        Key decoded = Key.decode(encoded);
+        assertThat(decoded).isEqualTo(key);
+        assertThat(decoded.variant().get("v")).hasSize(4096);
+        assertThat(decoded.hasPrimary(primary)).isTrue();
+        assertThat(Key.primaryPrefix(primary)).hasSize(2 + 8192);
+    }
+
+    @Test
+    void anEncodingThatClaimsTooLongAPrimaryIsRefused() {
+        byte[] encoded = new byte[2 + 8193];
+        encoded[0] = (byte) (8193 >>> 8);
+        encoded[1] = (byte) 8193;
+        assertThatThrownBy(() -> Key.decode(encoded)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("primary length 8193");
     }
 
     @Test

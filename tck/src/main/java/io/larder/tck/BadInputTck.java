@@ -106,9 +106,15 @@ public interface BadInputTck extends TckSuite {
         calls.put("delete version 0", e -> e.delete(Key.of("k0"), 0));
         calls.put("empty primary invalidate", e -> e.invalidate(new byte[0]));
         calls.put("empty primary variants", e -> e.variants(""));
-        calls.put("long primary invalidate", e -> e.invalidate(new byte[Key.MAX_PRIMARY_BYTES + 1]));
         calls.put("copy into read-only", e -> e.copyValue(Key.of("k0"), ByteBuffer.allocate(64).asReadOnlyBuffer()));
         assertRefusedAndUnchanged(calls, IllegalArgumentException.class, "");
+
+        Map<String, Consumer<StorageEngine>> longPrimaries = new LinkedHashMap<>();
+        longPrimaries.put("long primary invalidate", e -> e.invalidate(new byte[8193]));
+        longPrimaries.put("long primary variants", e -> e.variants(new byte[8193]));
+        longPrimaries.put("long UTF-8 primary invalidate", e -> e.invalidate("\u00e9".repeat(4096) + "x"));
+        longPrimaries.put("long UTF-8 primary variants", e -> e.variants("\ud83d\ude00".repeat(2048) + "x"));
+        assertRefusedAndUnchanged(longPrimaries, IllegalArgumentException.class, "1..8192");
 
         // Valid when made, too far once resolved against now: refused at write time, store unchanged.
         Expiry tooFar = Expiry.after(java.time.Duration.ofMillis(Expiry.MAX_EPOCH_MILLIS - 1000));
@@ -138,8 +144,15 @@ public interface BadInputTck extends TckSuite {
 
     @Test
     default void keysAndExpiriesRefuseBadInputBeforeAnyEngineSeesIt() {
-        assertThatThrownBy(() -> Key.of(new byte[Key.MAX_PRIMARY_BYTES + 1])).hasMessageContaining("4096");
-        assertThatThrownBy(() -> Key.of("")).hasMessageContaining("1..4096");
+        assertThatThrownBy(() -> Key.of(new byte[8193])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8193 bytes").hasMessageContaining("1..8192");
+        assertThatThrownBy(() -> Key.of("\ud83d\ude00".repeat(2048) + "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8193 bytes").hasMessageContaining("1..8192");
+        assertThatThrownBy(() -> Key.of("")).hasMessageContaining("1..8192");
+        assertThatThrownBy(() -> Variant.of("cookie", "c".repeat(4097))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'cookie'").hasMessageContaining("4097 bytes").hasMessageContaining("4096");
+        assertThatThrownBy(() -> Variant.of("accept", "\u20ac".repeat(1365) + "\u00e9"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4097 bytes").hasMessageContaining("4096");
         assertThatThrownBy(() -> Variant.of("Bad Name", "x")).hasMessageContaining("[a-z0-9._-]");
         assertThatThrownBy(() -> Expiry.afterMillis(-1)).hasMessageContaining("negative");
         assertThatThrownBy(() -> Expiry.at(java.time.Instant.MAX)).hasMessageContaining("absurd");

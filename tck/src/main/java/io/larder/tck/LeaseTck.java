@@ -299,6 +299,7 @@ public interface LeaseTck extends TckSuite {
                 Entry leased = e.get(key);
                 assertThat(leased.version()).as("the lease token is the entry's version").isEqualTo(token);
                 assertThat(leased.leased()).isTrue();
+                assertThat(e.<Boolean>read(key, view -> view.leased())).as("the view shows the lease").isTrue();
                 assertThat(leased.valueAsString()).isEqualTo("old " + round);
                 assertThat(e.compareAndSet(key, token, bytes("new " + round), Expiry.after(Duration.ofSeconds(60)), 0)
                         .status()).isEqualTo(Outcome.Status.STORED);
@@ -407,6 +408,8 @@ public interface LeaseTck extends TckSuite {
             assertThat(placeholder.flags()).isZero();
             assertThat(placeholder.leased()).isTrue();
             assertThat(placeholder.expiresAt()).isEqualTo(now + 2000);
+            assertThat(e.compute(key, cur -> ComputeAction.touch(Expiry.never()))).as("TOUCH on a placeholder keeps it")
+                    .isEqualTo(placeholder);
             Entry kept = e.compute(key, cur -> ComputeAction.lease(1000));
             assertThat(kept).as("LEASE on a placeholder keeps it").isEqualTo(placeholder);
             assertThat(e.compute(key, cur -> ComputeAction.markStale(null))).as("MARK_STALE too")

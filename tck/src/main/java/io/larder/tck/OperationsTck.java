@@ -102,7 +102,8 @@ public interface OperationsTck extends TckSuite {
             Key longest = TckValues.longestKey((byte) 'a', "x");
             Key sibling = TckValues.longestKey((byte) 'a', "y");
             Key otherPrimary = TckValues.longestKey((byte) 'b', "x");
-            assertThat(longest.encodedLength()).isEqualTo(Key.MAX_ENCODED_BYTES);
+            assertThat(longest.encodedLength()).isEqualTo(Key.MAX_ENCODED_BYTES)
+                    .isEqualTo(2 + 8192 + 32 * (1 + 64 + 2 + 4096));
             e.set(longest, bytes("1"));
             e.set(sibling, bytes("2"));
             e.set(otherPrimary, bytes("3"));
@@ -112,6 +113,98 @@ public interface OperationsTck extends TckSuite {
             assertThat(e.variants(longest.primary())).containsExactlyInAnyOrder(longest.variant(), sibling.variant());
             assertThat(e.invalidate(longest.primary())).isEqualTo(2);
             assertThat(e.get(otherPrimary).valueAsString()).isEqualTo("3");
+        }
+    }
+
+    @Test
+    default void primariesOf8192BytesAreStoredWhateverTheirCharacters() {
+        // URLs past 4 KiB occur in real HTTP traffic: the contract takes primaries of up to 8192 bytes.
+        byte[] ascii = TckValues.uniform(8192, (byte) 'u');
+        byte[] twoByte = bytes("\u00e9".repeat(4096));
+        byte[] fourByte = bytes("\ud83d\ude00".repeat(2048));
+        byte[] mixed = bytes("/" + "\u20ac".repeat(2730) + "a");
+        try (EngineUnderTest t = openEngine()) {
+            StorageEngine e = t.engine();
+            List<byte[]> primaries = List.of(ascii, twoByte, fourByte, mixed);
+            for (int i = 0; i < primaries.size(); i++) {
+                assertThat(primaries.get(i)).hasSize(8192);
+                e.set(Key.of(primaries.get(i)), bytes("v" + i));
+                e.set(Key.of(primaries.get(i), Variant.of("lang", "fr")), bytes("fr" + i));
+            }
+            Key byString = Key.of("\ud83d\ude00".repeat(2048));
+            assertThat(byString).isEqualTo(Key.of(fourByte));
+            assertThat(e.get(byString).valueAsString()).isEqualTo("v2");
+            for (int i = 0; i < primaries.size(); i++) {
+                byte[] primary = primaries.get(i);
+                assertThat(e.get(Key.of(primary)).valueAsString()).isEqualTo("v" + i);
+                assertThat(e.get(Key.of(primary, Variant.of("lang", "fr"))).valueAsString()).isEqualTo("fr" + i);
+                assertThat(e.variants(primary)).containsExactlyInAnyOrder(Variant.EMPTY, Variant.of("lang", "fr"));
+            }
+            assertThat(e.invalidate(mixed)).isEqualTo(2);
+            assertThat(e.get(Key.of(mixed))).isNull();
+            assertThat(e.variants(mixed)).isEmpty();
+            assertThat(e.get(Key.of(ascii)).valueAsString()).isEqualTo("v0");
+            assertThat(e.variants(ascii)).hasSize(2);
+        }
+    }
+
+    @Test
+    default void variantValuesOf4096BytesAreStoredAndTellKeysApart() {
+        // Vary on Cookie or Accept selects on headers past 1 KiB: a parameter value takes up to 4096 bytes.
+        String cookie = "c".repeat(4096);
+        String otherCookie = "c".repeat(4095) + "d";
+        String accept = "\u20ac".repeat(1365) + "x";
+        try (EngineUnderTest t = openEngine()) {
+            StorageEngine e = t.engine();
+            Key a = Key.of("/page", Variant.of("cookie", cookie));
+            Key b = Key.of("/page", Variant.of("cookie", otherCookie));
+            Key c = Key.of("/page", Variant.of("cookie", cookie, "accept", accept));
+            e.set(a, bytes("a"));
+            e.set(b, bytes("b"));
+            e.set(c, bytes("c"));
+            e.set(Key.of("/page/"), bytes("neighbour"));
+            assertThat(e.get(a).valueAsString()).isEqualTo("a");
+            assertThat(e.get(b).valueAsString()).isEqualTo("b");
+            assertThat(e.get(c).valueAsString()).isEqualTo("c");
+            assertThat(bytes(c.variant().get("accept"))).hasSize(4096);
+            assertThat(e.variants("/page")).containsExactlyInAnyOrder(a.variant(), b.variant(), c.variant());
+            assertThat(e.delete(b).status()).isEqualTo(Status.DELETED);
+            assertThat(e.get(a).valueAsString()).isEqualTo("a");
+            assertThat(e.invalidate("/page")).isEqualTo(2);
+            assertThat(e.variants("/page")).isEmpty();
+            assertThat(e.get(Key.of("/page/")).valueAsString()).isEqualTo("neighbour");
+        }
+    }
+
+    @Test
+    default void manyLargeVariantsOfTheLongestPrimaryAreListedAndInvalidatedExactly() {
+        byte[] primary = TckValues.uniform(8192, (byte) 'p');
+        byte[] sibling = TckValues.uniform(8192, (byte) 'p');
+        sibling[8191] = 'q';
+        int count = 48;
+        try (EngineUnderTest t = openEngine()) {
+            StorageEngine e = t.engine();
+            Set<Variant> expected = new HashSet<>();
+            for (int i = 0; i < count; i++) {
+                Variant variant = Variant.of("cookie", String.format("%04d", i).repeat(1024),
+                        "accept", "a".repeat(4096 - i));
+                expected.add(variant);
+                e.set(Key.of(primary, variant), bytes("v" + i));
+                if (i % 8 == 0) {
+                    e.set(Key.of(sibling, variant), bytes("s" + i));
+                }
+            }
+            assertThat(e.variants(primary)).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(e.variants(sibling)).hasSize(count / 8);
+            for (int i = 0; i < count; i += 7) {
+                Variant variant = Variant.of("cookie", String.format("%04d", i).repeat(1024),
+                        "accept", "a".repeat(4096 - i));
+                assertThat(e.get(Key.of(primary, variant)).valueAsString()).isEqualTo("v" + i);
+            }
+            assertThat(e.invalidate(primary)).isEqualTo(count);
+            assertThat(e.variants(primary)).isEmpty();
+            assertThat(e.variants(sibling)).hasSize(count / 8);
+            assertThat(e.invalidate(sibling)).isEqualTo(count / 8);
         }
     }
 

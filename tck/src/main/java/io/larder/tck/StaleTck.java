@@ -184,6 +184,7 @@ public interface StaleTck extends TckSuite {
             e.markStale(key, null);
             assertThat(e.touch(key, Expiry.after(Duration.ofHours(1))).status()).isEqualTo(Outcome.Status.TOUCHED);
             assertThat(e.get(key).stale()).as("touch keeps the mark").isTrue();
+            assertThat(e.get(key).tags()).as("and the tags").containsExactly("t");
             assertThat(e.getAndTouch(key, Expiry.never()).stale()).isTrue();
             assertThat(e.increment(key, 1).value()).isEqualTo(2);
             Entry counted = e.get(key);
@@ -199,8 +200,11 @@ public interface StaleTck extends TckSuite {
             assertThat(replaced.stale()).as("replace clears it").isFalse();
             assertThat(replaced.tags()).as("a replace without tags stores none").isEmpty();
             e.markStale(key, null);
+            e.set(key, bytes("s"), WriteOptions.tagged("u"));
+            e.markStale(key, null);
             e.set(key, bytes("s"));
             assertThat(e.get(key).stale()).as("set clears it").isFalse();
+            assertThat(e.get(key).tags()).as("a set without tags stores none").isEmpty();
             e.markStale(key, null);
             long current = e.get(key).version();
             e.compareAndSet(key, current, bytes("c"), Expiry.never(), 0);

@@ -40,7 +40,10 @@ public final class TckValues {
         return bytes;
     }
 
-    /** A key of the longest encoding: a 4096-byte primary and 32 parameters of 64-byte names and 1024-byte values. */
+    /**
+     * A key of the longest encoding: a primary of {@link Key#MAX_PRIMARY_BYTES} and {@link Variant#MAX_PARAMETERS}
+     * parameters of {@link Variant#MAX_NAME_BYTES}-byte names and {@link Variant#MAX_VALUE_BYTES}-byte values.
+     */
     public static Key longestKey(byte primaryFill, String valueFill) {
         byte[] primary = new byte[Key.MAX_PRIMARY_BYTES];
         Arrays.fill(primary, primaryFill);

@@ -59,6 +59,9 @@ public final class HeapEngine implements StorageEngine {
     /** Bytes charged per entry beyond its encoded key and value. */
     public static final int ENTRY_OVERHEAD = 64;
 
+    /** The most bytes an entry's tags are charged: each tag's UTF-8 bytes plus 2. */
+    public static final int MAX_TAG_CHARGE = WriteOptions.MAX_TAGS * (WriteOptions.MAX_TAG_BYTES + 2);
+
     private final String name;
     private final Clock clock;
     private final long capacity;

@@ -54,10 +54,10 @@ public final class HeapEngineProvider implements EngineProvider {
             throw new ConfigException("engine '" + engine + "': maxValueSize " + maxValueSize + " bytes is more than a "
                     + "Java array holds; the limit is " + LARGEST_ARRAY + " bytes");
         }
-        long largest = HeapEngine.charge(Key.MAX_ENCODED_BYTES, 0) + maxValueSize;
+        long largest = HeapEngine.charge(Key.MAX_ENCODED_BYTES, 0) + HeapEngine.MAX_TAG_CHARGE + maxValueSize;
         if (capacity < largest) {
             throw new ConfigException("engine '" + engine + "': capacity " + capacity + " bytes cannot hold one entry"
-                    + " of maxValueSize " + maxValueSize + " bytes with the longest key; capacity must be at least "
+                    + " of maxValueSize " + maxValueSize + " bytes with the longest key and the most tags; capacity must be at least "
                     + largest + " bytes (or lower maxValueSize)");
         }
     }

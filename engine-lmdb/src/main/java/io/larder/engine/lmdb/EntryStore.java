@@ -291,9 +291,9 @@ final class EntryStore {
         ByteBuffer record = db.entries.reserve(txn, key, lastRecordSize);
         Record.writeHeader(record, keyLength, flags, version, expiresAt, storedAt, version);
         if (fullKey != null) {
-            record.put(Record.HEADER_LENGTH, fullKey);
+            record.put(Record.fullKeyOffset(record), fullKey);
         }
-        record.put(Record.HEADER_LENGTH + keyLength, value, value.position(), valueLength);
+        record.put(Record.valueOffset(record), value, value.position(), valueLength);
     }
 
     /** Puts the entry of {@code version} under {@code storedKey} in the queue at {@code at}. */

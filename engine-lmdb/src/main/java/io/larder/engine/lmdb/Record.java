@@ -9,15 +9,20 @@ import java.nio.ByteBuffer;
  * <pre>
  *  0  u8   header format ({@value #HEADER_FORMAT})
  *  1  u8   header length in bytes ({@value #HEADER_LENGTH} in this format)
- *  2  u16  full key length, 0 when the LMDB key is the encoded key
+ *  2  u16  full key length, 0 when the LMDB key is the encoded key, {@value #LONG_KEY} when it is in
+ *           the u32 that then starts the key part
  *  4  i32  flags
  *  8  i64  version
  * 16  i64  expiresAt (0 = never)
  * 24  i64  storedAt
  * 32  i64  queuedAt: the entry's first place in the eviction queue, its version (a second chance
  *           moves the queue row only, see {@link Databases})
- * 40  ...  full key, then value
+ * 40  ...  full key (after its u32 length when that is {@value #LONG_KEY} bytes or more), then value
  * </pre>
+ *
+ * The longest keys (see {@link io.larder.spi.Key#MAX_ENCODED_BYTES}) pass what two bytes hold; the
+ * escape keeps every record of a shorter key byte for byte as before, so stores written earlier
+ * read alike.
  *
  * Readers skip {@code header length} bytes, so a later format can append fields (a stale mark, a
  * lease, tags) without moving anything this format reads.
@@ -26,6 +31,9 @@ final class Record {
 
     static final int HEADER_FORMAT = 1;
     static final int HEADER_LENGTH = 40;
+
+    /** In the key length field: the length is the u32 after the header. */
+    static final int LONG_KEY = 0xFFFF;
 
     private static final int FORMAT = 0;
     private static final int LENGTH = 1;
@@ -41,20 +49,30 @@ final class Record {
 
     /** Bytes a record takes. */
     static int size(int fullKeyLength, int valueLength) {
-        return HEADER_LENGTH + fullKeyLength + valueLength;
+        return HEADER_LENGTH + keyPartLength(fullKeyLength) + valueLength;
     }
 
-    /** Writes a header at {@code dst}'s position 0. */
+    private static int keyPartLength(int fullKeyLength) {
+        return fullKeyLength >= LONG_KEY ? 4 + fullKeyLength : fullKeyLength;
+    }
+
+    /**
+     * Writes a header at {@code dst}'s position 0, and the full key's u32 length after it when the
+     * key needs one; the key then goes at {@link #fullKeyOffset}, the value at {@link #valueOffset}.
+     */
     static void writeHeader(ByteBuffer dst, int fullKeyLength, int flags, long version, long expiresAt,
             long storedAt, long queuedAt) {
         dst.put(FORMAT, (byte) HEADER_FORMAT)
                 .put(LENGTH, (byte) HEADER_LENGTH)
-                .putShort(KEY_LENGTH, (short) fullKeyLength)
+                .putShort(KEY_LENGTH, (short) Math.min(fullKeyLength, LONG_KEY))
                 .putInt(FLAGS, flags)
                 .putLong(VERSION, version)
                 .putLong(EXPIRES_AT, expiresAt)
                 .putLong(STORED_AT, storedAt)
                 .putLong(QUEUED_AT, queuedAt);
+        if (fullKeyLength >= LONG_KEY) {
+            dst.putInt(HEADER_LENGTH, fullKeyLength);
+        }
     }
 
     static int headerLength(ByteBuffer record) {
@@ -62,7 +80,8 @@ final class Record {
     }
 
     static int fullKeyLength(ByteBuffer record) {
-        return Short.toUnsignedInt(record.getShort(KEY_LENGTH));
+        int length = Short.toUnsignedInt(record.getShort(KEY_LENGTH));
+        return length == LONG_KEY ? record.getInt(headerLength(record)) : length;
     }
 
     static int flags(ByteBuffer record) {
@@ -87,12 +106,13 @@ final class Record {
 
     /** Offset of the full key (meaningful only when its length is not 0). */
     static int fullKeyOffset(ByteBuffer record) {
-        return headerLength(record);
+        boolean longKey = Short.toUnsignedInt(record.getShort(KEY_LENGTH)) == LONG_KEY;
+        return headerLength(record) + (longKey ? 4 : 0);
     }
 
     /** Offset of the value. */
     static int valueOffset(ByteBuffer record) {
-        return headerLength(record) + fullKeyLength(record);
+        return fullKeyOffset(record) + fullKeyLength(record);
     }
 
     /** Length of the value. */

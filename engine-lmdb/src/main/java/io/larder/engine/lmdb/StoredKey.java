@@ -13,7 +13,7 @@ import java.security.NoSuchAlgorithmException;
  * primary's {@link #rangePrefix(byte[]) range prefix}) and no other primary's key does:
  * <ol>
  *   <li><b>short</b>: the encoded key itself, when it fits. Starts with the primary's length, whose
- *       first byte is at most {@code 0x10}.</li>
+ *       first byte is {@code 0x00} or {@code 0x01} (a short key's primary is under 512 bytes).</li>
  *   <li><b>long variant</b>: for a primary of at most {@value #MAX_INLINE_PRIMARY} bytes whose
  *       encoded key does not fit: {@code primaryPrefix, 0xFF, SHA-256(encoded key)}. A short key's
  *       variant part starts with a name length (1..64), never {@code 0xFF}, so the two never meet,

@@ -9,9 +9,11 @@ import io.larder.spi.Key;
 import io.larder.spi.ManualClock;
 import io.larder.spi.ValueTooLargeException;
 import io.larder.spi.Variant;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +30,12 @@ class LmdbKeysAndCapacityTest {
 
     @Test
     void longPrimariesAndLongVariantsAreStoredAndGroupedByPrimary() {
-        byte[] longPrimary = filled(4096, 'p');
-        byte[] otherLongPrimary = filled(4096, 'p');
-        otherLongPrimary[4095] = 'q';
+        byte[] longPrimary = filled(8192, 'p');
+        byte[] otherLongPrimary = filled(8192, 'p');
+        otherLongPrimary[8191] = 'q';
         byte[] borderPrimary = filled(StoredKey.MAX_INLINE_PRIMARY, 'b');
         byte[] pastBorder = filled(StoredKey.MAX_INLINE_PRIMARY + 1, 'b');
-        Variant longVariant = Variant.of("v", "x".repeat(1024), "w", "y".repeat(1024));
+        Variant longVariant = Variant.of("v", "x".repeat(4096), "w", "y".repeat(4096));
         try (LmdbEngine engine = Stores.open(dir, clock)) {
             for (byte[] primary : List.of(longPrimary, otherLongPrimary, borderPrimary, pastBorder, bytes("s"))) {
                 engine.set(Key.of(primary), primary);
@@ -55,6 +57,66 @@ class LmdbKeysAndCapacityTest {
             assertThat(engine.stats().entries()).isEqualTo(6);
             assertThat(engine.verify()).isEmpty();
         }
+    }
+
+    @Test
+    void keysPastTheRecordsTwoByteKeyLengthAreStoredReadAndReopened() {
+        // A record keeps a digest-stored key's full encoding behind a two-byte length; the longest
+        // keys pass 65,535 bytes.
+        List<Key> ofP = new ArrayList<>();
+        for (int length : new int[] {65_534, 65_535, 65_536, Key.MAX_ENCODED_BYTES}) {
+            ofP.add(keyOfEncodedLength('p', length));
+        }
+        Key ofQ = keyOfEncodedLength('q', Key.MAX_ENCODED_BYTES);
+        try (LmdbEngine engine = Stores.open(dir, clock)) {
+            for (int i = 0; i < ofP.size(); i++) {
+                engine.set(ofP.get(i), bytes("p" + i));
+            }
+            engine.set(ofQ, bytes("q"));
+            assertStored(engine, ofP, ofQ);
+        }
+        try (LmdbEngine engine = Stores.open(dir, clock)) {
+            assertStored(engine, ofP, ofQ);
+            assertThat(engine.invalidate(ofP.get(0).primary())).isEqualTo(ofP.size());
+            assertThat(engine.variants(ofP.get(0).primary())).isEmpty();
+            assertThat(engine.get(ofQ).valueAsString()).isEqualTo("q");
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    private static void assertStored(LmdbEngine engine, List<Key> ofP, Key ofQ) {
+        for (int i = 0; i < ofP.size(); i++) {
+            assertThat(engine.get(ofP.get(i))).as("key of %d bytes", ofP.get(i).encodedLength()).isNotNull();
+            assertThat(engine.get(ofP.get(i)).valueAsString()).isEqualTo("p" + i);
+            ByteBuffer copy = ByteBuffer.allocate(8);
+            assertThat(engine.copyValue(ofP.get(i), copy)).isEqualTo(2);
+            assertThat(engine.<Integer>read(ofP.get(i), v -> v.valueLength())).isEqualTo(2);
+        }
+        assertThat(engine.get(ofQ).valueAsString()).isEqualTo("q");
+        assertThat(engine.variants(ofP.get(0).primary()))
+                .containsExactlyInAnyOrderElementsOf(ofP.stream().map(Key::variant).toList());
+        assertThat(engine.verify()).isEmpty();
+    }
+
+    /** A key of the longest primary, filled with {@code c}, whose encoding is {@code length} bytes. */
+    private static Key keyOfEncodedLength(char c, int length) {
+        if (length == Key.MAX_ENCODED_BYTES) {
+            Variant.Builder builder = Variant.builder();
+            for (int i = 0; i < Variant.MAX_PARAMETERS; i++) {
+                builder.put(String.format("%064d", i), "v".repeat(Variant.MAX_VALUE_BYTES));
+            }
+            return Key.of(filled(Key.MAX_PRIMARY_BYTES, c), builder.build());
+        }
+        Variant.Builder builder = Variant.builder();
+        int left = length - 2 - Key.MAX_PRIMARY_BYTES;
+        for (char name = 'a'; left > 0; name++) {
+            int value = Math.min(Variant.MAX_VALUE_BYTES, left - 4); // name length, one-byte name, value length
+            builder.put(String.valueOf(name), "v".repeat(value));
+            left -= 4 + value;
+        }
+        Key key = Key.of(filled(Key.MAX_PRIMARY_BYTES, c), builder.build());
+        assertThat(key.encodedLength()).isEqualTo(length);
+        return key;
     }
 
     @Test

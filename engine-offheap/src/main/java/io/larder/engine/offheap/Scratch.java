@@ -23,7 +23,8 @@ final class Scratch {
      * plain reads, while a {@code ThreadLocal} lookup in a thread with many thread-locals (Chronicle
      * keeps several) often probes. A slot shared by two threads just falls back to the thread-local.
      * Held weakly: only the thread-local keeps a scratch, and its buffers (three of up to {@value
-     * #CACHED_LIMIT} bytes), reachable, so they go when their thread ends, not when its slot is reused.
+     * #CACHED_LIMIT} bytes, and one of the longest key met), reachable, so they go when their thread
+     * ends, not when its slot is reused.
      */
     private static final Front[] FRONT = new Front[SLOTS];
 
@@ -34,8 +35,12 @@ final class Scratch {
     final Thread owner = Thread.currentThread();
     /** This scratch's entry in {@link #FRONT}, made once; read by the owner only. */
     private Front front;
-    /** Keys met while iterating a segment, apart from the key being written. */
-    final byte[] otherKey = new byte[Key.MAX_ENCODED_BYTES];
+    /**
+     * Keys met while iterating a segment, apart from the key being written. Grows to the longest
+     * met: starting at {@link Key#MAX_ENCODED_BYTES} would cost every thread that much for keys few
+     * stores ever hold.
+     */
+    private byte[] otherKey = new byte[EXACT_KEY_LIMIT];
     private byte[] outArray = new byte[EntryHeader.LENGTH + 4096];
     private BytesStore<?, ?> out = BytesStore.wrap(outArray);
     /** Length of the entry last {@link #prepare prepared}. */
@@ -86,6 +91,14 @@ final class Scratch {
         }
         key.copyEncodedTo(k, 0);
         return k;
+    }
+
+    /** This thread's array for a key met while iterating, at least {@code length} bytes long. */
+    byte[] otherKey(int length) {
+        if (length > otherKey.length) {
+            otherKey = new byte[Math.min(Key.MAX_ENCODED_BYTES, Math.max(length, 2 * otherKey.length))];
+        }
+        return otherKey;
     }
 
     /**

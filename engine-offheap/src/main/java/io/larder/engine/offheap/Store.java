@@ -219,8 +219,9 @@ final class Store {
     void removeIterated(MapEntry<byte[], byte[]> e, int segment, Scratch s, Cause cause) {
         Data<byte[]> k = e.key();
         int keyLength = (int) k.size();
-        k.bytes().read(k.offset(), s.otherKey, 0, keyLength);
-        remove(e, segment, s.otherKey, keyLength, primaryPrefixLength(s.otherKey), cause);
+        byte[] key = s.otherKey(keyLength);
+        k.bytes().read(k.offset(), key, 0, keyLength);
+        remove(e, segment, key, keyLength, primaryPrefixLength(key), cause);
     }
 
     /**

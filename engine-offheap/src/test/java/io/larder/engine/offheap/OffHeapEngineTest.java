@@ -314,13 +314,58 @@ class OffHeapEngineTest {
     }
 
     /**
+     * Eviction, expiry and clear meet keys while iterating a segment and read each into the thread's
+     * scratch: keys of the longest primary with large variants must leave with their index rows.
+     */
+    @Test
+    void theLongestKeysLeaveByEvictionExpiryAndClearWithTheirIndexRows() {
+        OffHeapEngine engine = (OffHeapEngine) open("capacity=2m&maxValueSize=16k&averageValueSize=1k&sweepInterval=1h");
+        byte[][] primaries = {new byte[8192], new byte[8192]};
+        java.util.Arrays.fill(primaries[0], (byte) 'a');
+        java.util.Arrays.fill(primaries[1], (byte) 'b');
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Key key = Key.of(primaries[i % 2], Variant.of("cookie", String.format("%04d", i).repeat(1024),
+                    "accept", "x".repeat(4096 - i % 7)));
+            keys.add(key);
+            engine.set(key, new byte[1000 + i], i % 3 == 0 ? Expiry.after(Duration.ofSeconds(1)) : Expiry.never(), 0);
+        }
+        EngineStats stats = engine.stats();
+        assertThat(stats.evictions()).isPositive();
+        assertThat(stats.bytesUsed()).isLessThanOrEqualTo(stats.capacity());
+        assertIndexMatchesEntries(engine, primaries, keys);
+        assertThat(engine.get(keys.get(299)).value()).hasSize(1299);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(engine.sweepExpired()).isPositive();
+        assertIndexMatchesEntries(engine, primaries, keys);
+        assertThat(engine.stats().entries()).isPositive();
+
+        engine.clear();
+        assertThat(engine.stats().entries()).isZero();
+        assertThat(engine.stats().engineSpecific().get("indexedVariants")).isZero();
+        assertThat(engine.variants(primaries[0])).isEmpty();
+        assertThat(engine.variants(primaries[1])).isEmpty();
+    }
+
+    private static void assertIndexMatchesEntries(StorageEngine engine, byte[][] primaries, List<Key> keys) {
+        long present = keys.stream().filter(k -> engine.get(k) != null).count();
+        EngineStats stats = engine.stats();
+        assertThat(stats.entries()).isEqualTo(present);
+        assertThat(stats.engineSpecific().get("indexedVariants")).isEqualTo(present);
+        assertThat(engine.variants(primaries[0]).size() + engine.variants(primaries[1]).size()).isEqualTo(present);
+    }
+
+    /**
      * A write that grows a key's value in a full, fragmented segment: Chronicle may find no
      * contiguous run for it, and the key must then keep its old value until room is made, never be
      * dropped (the write would then see no entry and answer NOT_FOUND).
      */
     @Test
     void growingAKeyUnderPressureNeverLosesIt() {
-        StorageEngine engine = open("capacity=1m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
+        // Big enough for two segments: the room each keeps for one largest entry (now 138 KiB of
+        // key alone) would, in a single segment of 1m, leave fragmentation nothing to bite on.
+        StorageEngine engine = open("capacity=4m&maxValueSize=32k&averageValueSize=256&sweepInterval=1h");
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         Key grown = Key.of("/grown");
         byte[] piece = new byte[1500];

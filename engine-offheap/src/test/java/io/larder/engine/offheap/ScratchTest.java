@@ -1,11 +1,14 @@
 package io.larder.engine.offheap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,23 @@ class ScratchTest {
     private static final int THREADS = 80;
     /** Bound on collections while waiting for the dead threads' buffers to go. */
     private static final int COLLECTIONS = 50;
+
+    @Test
+    void aThreadsScratchStartsFarBelowTheLongestKey() throws InterruptedException {
+        // Every thread that touches an engine gets a scratch; the longest key is 138 KiB and rare.
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        Scratch.get(); // loads the classes, which would count against the first thread
+        long[] allocated = new long[1];
+        Thread thread = new Thread(() -> {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            Scratch.get();
+            allocated[0] = threads.getCurrentThreadAllocatedBytes() - before;
+        }, "scratch-size");
+        thread.start();
+        thread.join(60_000);
+        assertThat(allocated[0]).as("bytes a new thread's scratch takes").isPositive().isLessThan(32 << 10);
+    }
 
     @Test
     void deadThreadsBuffersBecomeUnreachable() throws InterruptedException {
