@@ -96,6 +96,27 @@ class RocksPersistenceTest {
     }
 
     @Test
+    void versionsAreReservedDurablyAheadAndAReopenStartsAboveTheReservation() {
+        Path dir = tmp.resolve("store");
+        long reserved;
+        long last;
+        try (RocksEngine engine = Stores.open(dir, clock)) {
+            last = engine.set(Key.of("k"), bytes("v"));
+            reserved = engine.stats().engineSpecific().get("reservedVersion");
+            assertThat(reserved).as("reserved before it was handed out").isGreaterThanOrEqualTo(last);
+            for (int i = 0; i < VersionCounter.BLOCK + 10; i++) {
+                last = engine.set(Key.of("k"), bytes("v"));
+            }
+            reserved = engine.stats().engineSpecific().get("reservedVersion");
+            assertThat(reserved).as("the reservation rose with the versions").isGreaterThanOrEqualTo(last);
+        }
+        try (RocksEngine engine = Stores.open(dir, clock)) {
+            assertThat(engine.set(Key.of("after"), bytes("v"))).as("first version after reopen")
+                    .isGreaterThan(reserved);
+        }
+    }
+
+    @Test
     void aStoreOfAnotherFormatIsRefusedAtOpen() throws Exception {
         Path dir = tmp.resolve("store");
         try (RocksEngine engine = Stores.open(dir, clock)) {
