@@ -4,15 +4,14 @@ import io.larder.engine.rocks.Figures.Gone;
 import io.larder.spi.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksIterator;
 
 /**
  * Background reclaim: expired entries through the expiry column family (rows ordered by expiry
  * time, so a run reads only the rows that are due), entries a tag's remove mark invalidated through
- * the tag rows (only the rows below the mark), watermarks no entry can need any more, and the file
- * modes of files RocksDB created since the last run. At most {@value #MAX_BATCH} entries per kind
+ * the tag rows (only the rows below the mark), and the file modes of files RocksDB created since the
+ * last run. At most {@value #MAX_BATCH} entries per kind
  * per run, each removed in its own batch under its key's stripe, so writers are never held long.
  */
 final class Sweeper {
@@ -36,8 +35,8 @@ final class Sweeper {
     /** One run; returns how many entries it removed. */
     int run() {
         int removed = sweepExpired();
-        for (Map.Entry<String, Long> tag : marks.highest().entrySet()) {
-            removed += sweepTag(tag.getKey(), tag.getValue());
+        for (String tag : marks.removing()) {
+            removed += sweepTag(tag);
         }
         store.restrictFiles();
         return removed;
@@ -62,7 +61,7 @@ final class Sweeper {
         return removed;
     }
 
-    private int sweepTag(String tag, long highest) {
+    private int sweepTag(String tag) {
         long removeMark = marks.removeMark(tag);
         int removed = 0;
         if (removeMark > 0) {
@@ -80,9 +79,6 @@ final class Sweeper {
                     }
                 }
             }
-        }
-        if (removed < MAX_BATCH) {
-            marks.dropIfUnneeded(tag, highest);
         }
         return removed;
     }

@@ -13,6 +13,11 @@ import org.rocksdb.RocksIterator;
  * kept in the {@code tags} column family (written durably) and mirrored in memory for the read
  * path, which reads them without a lock.
  *
+ * <p>Watermarks are kept until {@link #clear}: a compare-and-set's tag guard needs a tag's marks
+ * for as long as an entry older than them exists under any key (the guard is the version of the
+ * entry it replaces, tagged or not), and the store keeps no index of its lowest live version. So
+ * the table holds one row per tag ever invalidated since the last clear (tag and 16 bytes).
+ *
  * <p>Linearizability with writes: {@link #invalidate} holds the write side of a lock while it draws
  * its mark and publishes it; every write whose entry carries tags (before or after) holds the read
  * side from before it judges the entry's state until its batch is committed. So no invalidation
@@ -89,49 +94,21 @@ final class Watermarks {
         return false;
     }
 
-    /** The tags with watermarks, and their highest mark. */
-    Map<String, Long> highest() {
-        Map<String, Long> copy = new java.util.HashMap<>();
-        marks.forEach((t, m) -> copy.put(t, Math.max(m[0], m[1])));
-        return copy;
+    /** The tags with a remove mark: their older entries are to be reclaimed. */
+    List<String> removing() {
+        List<String> tags = new java.util.ArrayList<>();
+        marks.forEach((t, m) -> {
+            if (m[0] > 0) {
+                tags.add(t);
+            }
+        });
+        return tags;
     }
 
     /** The tag's remove mark, 0 when none. */
     long removeMark(String tag) {
         long[] m = marks.get(tag);
         return m == null ? 0 : m[0];
-    }
-
-    /**
-     * Drops the tag's watermarks if no tag row below {@code highest} is left (no entry they could
-     * reach); under the write side, so no tagged write is in flight.
-     */
-    boolean dropIfUnneeded(String tag, long highest) {
-        lock.writeLock().lock();
-        try {
-            long[] m = marks.get(tag);
-            if (m == null || Math.max(m[0], m[1]) != highest) {
-                return false;
-            }
-            byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
-            byte[] prefix = Records.tagPrefix(tagBytes);
-            try (RocksIterator it = store.db.newIterator(store.tagged, store.readOptions)) {
-                it.seek(prefix);
-                if (it.isValid() && startsWith(it.key(), prefix)
-                        && Records.longOf(it.key(), prefix.length) < highest) {
-                    return false;
-                }
-            }
-            try {
-                store.db.delete(store.tags, store.durable, tagBytes);
-            } catch (org.rocksdb.RocksDBException e) {
-                throw Store.failure("write", e);
-            }
-            marks.remove(tag);
-            return true;
-        } finally {
-            lock.writeLock().unlock();
-        }
     }
 
     /** Forgets every watermark (after a clear, no entry is left they could reach). */
@@ -147,17 +124,5 @@ final class Watermarks {
 
     int size() {
         return marks.size();
-    }
-
-    static boolean startsWith(byte[] key, byte[] prefix) {
-        if (key.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (key[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

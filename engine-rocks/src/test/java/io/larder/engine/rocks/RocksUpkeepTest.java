@@ -6,6 +6,7 @@ import io.larder.spi.Expiry;
 import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.ManualClock;
+import io.larder.spi.Outcome;
 import io.larder.spi.WriteOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ class RocksUpkeepTest {
     final ManualClock clock = new ManualClock();
 
     @Test
-    void theSweeperReclaimsExpiredAndTagInvalidatedEntriesAndDropsUnneededWatermarks() {
+    void theSweeperReclaimsExpiredAndTagInvalidatedEntries() {
         try (RocksEngine engine = Stores.open(tmp.resolve("s"), clock)) {
             for (int i = 0; i < 2500; i++) {
                 engine.set(Key.of("e" + i), new byte[100], Expiry.after(Duration.ofSeconds(10)), 0);
@@ -43,8 +44,23 @@ class RocksUpkeepTest {
             assertThat(engine.stats().expirations()).isEqualTo(2500);
             assertThat(engine.stats().invalidations()).isEqualTo(300);
             assertThat(engine.stats().bytesUsed()).isLessThan(bytesFull / 100);
-            assertThat(engine.stats().engineSpecific().get("tagWatermarks")).as("no entry needs the mark").isZero();
+            assertThat(engine.stats().engineSpecific().get("tagWatermarks")).as("kept for tag guards").isEqualTo(1);
             assertThat(engine.get(Key.of("keep"))).isNotNull();
+        }
+    }
+
+    @Test
+    void theSweeperKeepsAWatermarkATagGuardStillNeeds() {
+        try (RocksEngine engine = Stores.open(tmp.resolve("s"), clock)) {
+            Key key = Key.of("/page");
+            long token = engine.set(key, bytes("origin data of before"));
+            engine.invalidateTag("post:1", InvalidationMode.MARK_STALE);
+            // no entry carries the tag, but the token predates its invalidation
+            engine.sweepNow();
+            Outcome late = engine.compareAndSet(key, token, bytes("rebuilt from before"), WriteOptions.tagged("post:1"));
+            assertThat(late.status()).as("a guarded store whose token predates the tag's invalidation")
+                    .isEqualTo(Outcome.Status.EXISTS);
+            assertThat(engine.get(key).valueAsString()).isEqualTo("origin data of before");
         }
     }
 
