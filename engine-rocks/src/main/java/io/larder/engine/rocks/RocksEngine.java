@@ -193,7 +193,7 @@ public final class RocksEngine implements StorageEngine {
         Objects.requireNonNull(mode, "invalidation mode must not be null");
         gate.enter();
         try {
-            return marks.invalidate(tag, mode == InvalidationMode.REMOVE, versions);
+            return marks.invalidate(tag, mode == InvalidationMode.REMOVE, versions, writes.commits());
         } finally {
             gate.leave();
         }

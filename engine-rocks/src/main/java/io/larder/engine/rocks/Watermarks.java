@@ -45,9 +45,14 @@ final class Watermarks {
         return lock.readLock();
     }
 
-    /** Sets the tag's mark of one kind to a new version from {@code versions}; returns it. */
-    long invalidate(String tag, boolean remove, VersionCounter versions) {
+    /**
+     * Sets the tag's mark of one kind to a new version from {@code versions}; returns it. The mark is
+     * drawn and published under {@code commits}, the lock writes draw and commit their versions
+     * under, so a write with a lower version is never made visible after the mark.
+     */
+    long invalidate(String tag, boolean remove, VersionCounter versions, java.util.concurrent.locks.Lock commits) {
         lock.writeLock().lock();
+        commits.lock();
         try {
             long mark = versions.next();
             long[] current = marks.getOrDefault(tag, new long[2]);
@@ -57,6 +62,7 @@ final class Watermarks {
             marks.put(tag, next);
             return mark;
         } finally {
+            commits.unlock();
             lock.writeLock().unlock();
         }
     }

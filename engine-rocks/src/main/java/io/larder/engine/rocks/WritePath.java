@@ -175,6 +175,11 @@ final class WritePath {
         return true;
     }
 
+    /** The lock versions are drawn and made visible under (tag invalidations take it too). */
+    Lock commits() {
+        return commits;
+    }
+
     private Lock lockTags() {
         Lock lock = marks.tagged();
         lock.lock();
