@@ -29,7 +29,8 @@ import org.lmdbjava.Txn;
  *   <li>{@code byExpiry}: expiresAt, version (16 bytes) → stored key, for entries that expire.</li>
  *   <li>{@code meta}: {@code format} → {@value #STORE_FORMAT}; {@code lastVersion} → the highest
  *       number handed out (versions and queue numbers share it); {@code reservedVersion} → with
- *       {@code sync=false}, a number above every one handed out, flushed before any is returned.</li>
+ *       {@code sync=false}, a number above every one handed out, flushed before any is returned;
+ *       {@code movedFloor} → the laps of second chances ({@link VersionFloor}).</li>
  *   <li>{@code tagMarks}: tag → its watermarks ({@link TagMarks}).</li>
  *   <li>{@code byTag}: tag length (u8), tag, version → stored key: one row per tag of each tagged
  *       entry, so the sweeper reaches the entries a tag invalidation removed without a scan.</li>
@@ -118,6 +119,9 @@ final class Databases {
             if (fresh) {
                 meta.put(txn, formatKey, ByteBuffer.allocateDirect(4).putInt(0, STORE_FORMAT));
                 meta.put(txn, direct(LAST_VERSION_KEY), ByteBuffer.allocateDirect(8));
+                // no second chance yet: the version floor's laps start empty (see VersionFloor)
+                meta.put(txn, direct(VersionFloor.MOVED_KEY), ByteBuffer.allocateDirect(24)
+                        .putLong(8, Long.MAX_VALUE).putLong(16, Long.MAX_VALUE));
             } else {
                 ByteBuffer format = meta.get(txn, formatKey);
                 if (format == null || format.remaining() != 4) {

@@ -376,6 +376,17 @@ public final class LmdbEngine implements StorageEngine {
         return db.env.info().lastTransactionId;
     }
 
+    /** How many tags have a watermark row, in one snapshot. */
+    long tagMarkRows() {
+        ensureOpen();
+        Reader r = readers.acquire();
+        try {
+            return db.tagMarks.stat(r.txn).entries;
+        } finally {
+            readers.release(r);
+        }
+    }
+
     /** Makes flushes fail with {@code fault} from now on; null makes them succeed again. */
     void injectFlushFailure(RuntimeException fault) {
         durability.inject(fault);
