@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -62,6 +63,8 @@ final class Databases {
     final Dbi<ByteBuffer> tagMarks;
     final Dbi<ByteBuffer> byTag;
     final Dbi<ByteBuffer> tagSweeps;
+    /** Write transactions begun by this engine, for tests: reads must begin none. */
+    private final LongAdder writeTransactions = new LongAdder();
     final int pageSize;
     private final List<Dbi<ByteBuffer>> all;
 
@@ -165,6 +168,17 @@ final class Databases {
     }
 
     /** Pages the databases take in this transaction's view (what the entries cost). */
+    /** Begins a write transaction, counted (see {@link #writeTransactions()}). */
+    Txn<ByteBuffer> txnWrite() {
+        writeTransactions.increment();
+        return env.txnWrite();
+    }
+
+    /** Write transactions begun through {@link #txnWrite()}, whether they changed anything or not. */
+    long writeTransactions() {
+        return writeTransactions.sum();
+    }
+
     long treePages(Txn<ByteBuffer> txn) {
         long pages = 0;
         for (Dbi<ByteBuffer> dbi : all) {

@@ -1,7 +1,9 @@
 package io.larder.engine.lmdb;
 
 import io.larder.spi.Capability;
+import io.larder.spi.Checks;
 import io.larder.spi.Clock;
+import io.larder.spi.ComputeAction;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
@@ -11,6 +13,8 @@ import io.larder.spi.Expiry;
 import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.LarderException;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
 import io.larder.spi.internal.BackgroundTask;
@@ -52,6 +56,8 @@ public final class LmdbEngine implements StorageEngine {
 
     static final Logger LOG = System.getLogger("io.larder.engine.lmdb");
     private static final String NAME = "lmdb";
+    /** What a lookup on a lease placeholder answers: another caller rebuilds, nothing to serve. */
+    private static final Lookup TAKEN_BY_PLACEHOLDER = Lookup.taken(null);
 
     private final LmdbSettings settings;
     private final Path claim;
@@ -166,6 +172,64 @@ public final class LmdbEngine implements StorageEngine {
     public int copyValue(Key key, ByteBuffer dst) {
         ensureOpen();
         return reads.copyValue(key, dst);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Decided in a read transaction whenever no lease is to be handed out: a fresh hit, a lease
+     * held on a stale entry, and a lease placeholder (another caller rebuilds) take no write
+     * transaction, so callers waiting on a missing key never queue on the write lock. Only a miss
+     * and an entry due for a lease go on to a write transaction, which decides again atomically.
+     */
+    @Override
+    public Lookup lookup(Key key, LeaseOptions options) {
+        Checks.key(key);
+        Objects.requireNonNull(options, "lease options must not be null");
+        ensureOpen();
+        Clock clock = settings.clock();
+        Lookup served = reads.read(key, view -> {
+            if (!view.stale() && !recacheDue(view.expiresAt(), options, clock.millis())) {
+                return Lookup.hit(Entry.copyOf(view));
+            }
+            if (view.leased()) {
+                return Lookup.taken(view.stale() && !options.acceptStale() ? null : Entry.copyOf(view));
+            }
+            return null;
+        }, TAKEN_BY_PLACEHOLDER);
+        if (served != null) {
+            return served;
+        }
+        Lookup[] decided = new Lookup[1];
+        Entry after = compute(key, current -> {
+            if (current == null) {
+                decided[0] = options.vivifyOnMiss() ? null : Lookup.miss();
+                return options.vivifyOnMiss() ? ComputeAction.placeholder(options.leaseMillis()) : ComputeAction.keep();
+            }
+            if (current.placeholder()) {
+                decided[0] = TAKEN_BY_PLACEHOLDER;
+                return ComputeAction.keep();
+            }
+            if (!current.stale() && !recacheDue(current.expiresAt(), options, clock.millis())) {
+                decided[0] = Lookup.hit(current);
+                return ComputeAction.keep();
+            }
+            if (current.leased()) {
+                decided[0] = Lookup.taken(current.stale() && !options.acceptStale() ? null : current);
+                return ComputeAction.keep();
+            }
+            decided[0] = null;
+            return ComputeAction.lease(options.leaseMillis());
+        });
+        if (decided[0] != null) {
+            return decided[0];
+        }
+        boolean serve = !after.placeholder() && (!after.stale() || options.acceptStale());
+        return Lookup.won(after.version(), serve ? after : null);
+    }
+
+    private static boolean recacheDue(long expiresAt, LeaseOptions options, long now) {
+        return options.recacheBelowMillis() > 0 && expiresAt != 0 && expiresAt - now < options.recacheBelowMillis();
     }
 
     @Override
@@ -374,6 +438,11 @@ public final class LmdbEngine implements StorageEngine {
     long lastTransactionId() {
         ensureOpen();
         return db.env.info().lastTransactionId;
+    }
+
+    /** Write transactions this engine has begun, whether they changed anything or not. */
+    long writeTransactions() {
+        return db.writeTransactions();
     }
 
     /** How many tags have a watermark row, in one snapshot. */
