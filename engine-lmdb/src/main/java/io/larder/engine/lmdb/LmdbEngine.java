@@ -434,12 +434,6 @@ public final class LmdbEngine implements StorageEngine {
         }
     }
 
-    /** The id of the environment's last committed write transaction, of any process. */
-    long lastTransactionId() {
-        ensureOpen();
-        return db.env.info().lastTransactionId;
-    }
-
     /** Write transactions this engine has begun, whether they changed anything or not. */
     long writeTransactions() {
         return db.writeTransactions();

@@ -171,9 +171,9 @@ class LmdbCacheSemanticsTest {
             engine.set(gone, utf8("de"), WriteOptions.tagged("x"));
             engine.invalidateTag("x", InvalidationMode.REMOVE);
             engine.lookup(Key.of("p", Variant.of("lang", "it")), LeaseOptions.of(Duration.ofSeconds(5)));
-            long txnBefore = engine.lastTransactionId();
+            long txnBefore = engine.writeTransactions();
             assertThat(engine.invalidate(utf8("p"), InvalidationMode.MARK_STALE)).isEqualTo(2);
-            assertThat(engine.lastTransactionId()).as("one write transaction").isEqualTo(txnBefore + 1);
+            assertThat(engine.writeTransactions()).as("one write transaction").isEqualTo(txnBefore + 1);
             assertThat(engine.stats().invalidations()).isEqualTo(2);
             Entry e = engine.get(en);
             assertThat(e.stale()).isTrue();
