@@ -37,8 +37,8 @@ import org.lmdbjava.EnvInfo;
  * <p>Every write is one LMDB write transaction over the entries and their indexes (see {@link
  * Databases}), so they never disagree, even after a crash; versions come from a counter bumped in
  * the same transaction ({@link VersionCounter}). Room is kept as {@link Room} describes; reads are
- * zero-copy and never write ({@link ReadPath}); expired entries are reclaimed by a background
- * sweeper, and with {@code sync=false} a background flusher writes commits to disk; both survive
+ * zero-copy and never write ({@link ReadPath}); expired and tag-invalidated entries are reclaimed,
+ * and tag watermarks no entry needs dropped ({@link VersionFloor}), by a background sweeper, and with {@code sync=false} a background flusher writes commits to disk; both survive
  * their failures, log them and count them in {@link EngineStats#backgroundFailures()}. A failed
  * flush makes writes fail until a flush succeeds ({@link Durability}).
  *
@@ -298,9 +298,10 @@ public final class LmdbEngine implements StorageEngine {
 
     /**
      * Removes expired entries and lease placeholders, then entries removed by tag invalidations,
-     * now, in transactions of at most {@value #MAX_BATCH}. The background sweeper does the same.
+     * then drops the tag watermarks no entry needs any more, now, in transactions of at most
+     * {@value #MAX_BATCH} rows. The background sweeper does the same.
      *
-     * @return how many index rows it took
+     * @return how many index rows of entries it took
      * @throws EngineClosedException if the engine is closed
      */
     public int sweepExpired() {
