@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -29,7 +30,8 @@ import org.lmdbjava.Txn;
  *   <li>{@code byExpiry}: expiresAt, version (16 bytes) → stored key, for entries that expire.</li>
  *   <li>{@code meta}: {@code format} → {@value #STORE_FORMAT}; {@code lastVersion} → the highest
  *       number handed out (versions and queue numbers share it); {@code reservedVersion} → with
- *       {@code sync=false}, a number above every one handed out, flushed before any is returned.</li>
+ *       {@code sync=false}, a number above every one handed out, flushed before any is returned;
+ *       {@code movedFloor} → the laps of second chances ({@link VersionFloor}).</li>
  *   <li>{@code tagMarks}: tag → its watermarks ({@link TagMarks}).</li>
  *   <li>{@code byTag}: tag length (u8), tag, version → stored key: one row per tag of each tagged
  *       entry, so the sweeper reaches the entries a tag invalidation removed without a scan.</li>
@@ -61,6 +63,8 @@ final class Databases {
     final Dbi<ByteBuffer> tagMarks;
     final Dbi<ByteBuffer> byTag;
     final Dbi<ByteBuffer> tagSweeps;
+    /** Write transactions begun by this engine, for tests: reads must begin none. */
+    private final LongAdder writeTransactions = new LongAdder();
     final int pageSize;
     private final List<Dbi<ByteBuffer>> all;
 
@@ -118,6 +122,9 @@ final class Databases {
             if (fresh) {
                 meta.put(txn, formatKey, ByteBuffer.allocateDirect(4).putInt(0, STORE_FORMAT));
                 meta.put(txn, direct(LAST_VERSION_KEY), ByteBuffer.allocateDirect(8));
+                // no second chance yet: the version floor's laps start empty (see VersionFloor)
+                meta.put(txn, direct(VersionFloor.MOVED_KEY), ByteBuffer.allocateDirect(24)
+                        .putLong(8, Long.MAX_VALUE).putLong(16, Long.MAX_VALUE));
             } else {
                 ByteBuffer format = meta.get(txn, formatKey);
                 if (format == null || format.remaining() != 4) {
@@ -161,6 +168,17 @@ final class Databases {
     }
 
     /** Pages the databases take in this transaction's view (what the entries cost). */
+    /** Begins a write transaction, counted (see {@link #writeTransactions()}). */
+    Txn<ByteBuffer> txnWrite() {
+        writeTransactions.increment();
+        return env.txnWrite();
+    }
+
+    /** Write transactions begun through {@link #txnWrite()}, whether they changed anything or not. */
+    long writeTransactions() {
+        return writeTransactions.sum();
+    }
+
     long treePages(Txn<ByteBuffer> txn) {
         long pages = 0;
         for (Dbi<ByteBuffer> dbi : all) {

@@ -30,6 +30,7 @@ final class EntryStore {
     private final Counters counters;
     private final ReadMarks marks;
     private final TagMarks tagMarks;
+    private final VersionFloor floor;
     private final Found found = new Found();
 
     /** The stored key of the entry the current operation is about. */
@@ -46,6 +47,10 @@ final class EntryStore {
     private long invalidations;
     private long evictions;
     private long expirations;
+    /** The lowest floor the watermark pass under way has used so far. */
+    private long passFloor;
+    /** The lowest floor the last complete watermark pass used: every row at or below it is gone. */
+    private long passedFloor = -1;
     /** The version this transaction last wrote: eviction leaves it alone. */
     private long newestWritten;
     /** Size of the last record this transaction tried to write, for sizing room after a full map. */
@@ -57,6 +62,7 @@ final class EntryStore {
         this.counters = counters;
         this.marks = marks;
         this.tagMarks = new TagMarks(db);
+        this.floor = new VersionFloor(db);
     }
 
     /** Starts a write transaction's accounting. */
@@ -287,6 +293,28 @@ final class EntryStore {
     }
 
     /**
+     * Drops, among up to {@code limit} watermark rows from {@code from} (null for the first), those
+     * no entry is old enough to need; returns where to go on, null at the end. See {@link VersionFloor}.
+     */
+    byte[] dropWatermarks(Txn<ByteBuffer> txn, byte[] from, int limit) {
+        long f = floor.floor(txn, limit);
+        if (from == null) {
+            // A row written after the last full pass is above the floor of its time, so while the
+            // floor has not risen since, no row can go: spare the walk.
+            if (f != Long.MAX_VALUE && f <= passedFloor) {
+                return null;
+            }
+            passFloor = f;
+        }
+        passFloor = Math.min(passFloor, f);
+        byte[] next = tagMarks.dropAtOrBelow(txn, f, from, limit);
+        if (next == null) {
+            passedFloor = passFloor;
+        }
+        return next;
+    }
+
+    /**
      * Evicts the entry at the head of the eviction queue, or, when it was read since it joined,
      * sends it to the back once (a second chance, which rewrites only the small queue row, so it
      * needs no room). Never evicts what this transaction wrote. Returns false when there is nothing
@@ -315,6 +343,7 @@ final class EntryStore {
                 cursor.delete();
                 if (secondChance && marks.take(version)) {
                     enqueue(txn, versions.next(txn), version, victim);
+                    floor.moved(txn, version);
                     return true;
                 }
                 db.entries.delete(txn, victim);

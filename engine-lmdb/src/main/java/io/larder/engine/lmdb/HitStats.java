@@ -7,8 +7,10 @@ import io.larder.spi.Entry;
  * store: a read runs in a read transaction and must not write. A fixed table keyed by the entry's
  * version (a new value has a new version, so a store starts its entry afresh without touching the
  * table), two ways per hash, the older version giving way: bounded at {@value #SLOTS} entries
- * (2 MB), whatever the store holds. Both ways of a hash share one cache line, so a read touches one
- * line of the table.
+ * (2 MB), whatever the store holds. Both ways of a hash are 32 adjacent bytes, so a read touches
+ * one cache line of the table, or two for the groups that straddle a line: the JVM places the
+ * array's elements after its header at no chosen alignment, so no padding of the index could
+ * align every group.
  *
  * <p>What it promises: one thread's reads of one entry in one process count exactly while the
  * entry stays in the table; reads racing on one slot from several threads may lose an increment;

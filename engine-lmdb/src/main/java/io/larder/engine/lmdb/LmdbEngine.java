@@ -1,7 +1,9 @@
 package io.larder.engine.lmdb;
 
 import io.larder.spi.Capability;
+import io.larder.spi.Checks;
 import io.larder.spi.Clock;
+import io.larder.spi.ComputeAction;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
@@ -11,6 +13,8 @@ import io.larder.spi.Expiry;
 import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.LarderException;
+import io.larder.spi.LeaseOptions;
+import io.larder.spi.Lookup;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
 import io.larder.spi.internal.BackgroundTask;
@@ -33,8 +37,8 @@ import org.lmdbjava.EnvInfo;
  * <p>Every write is one LMDB write transaction over the entries and their indexes (see {@link
  * Databases}), so they never disagree, even after a crash; versions come from a counter bumped in
  * the same transaction ({@link VersionCounter}). Room is kept as {@link Room} describes; reads are
- * zero-copy and never write ({@link ReadPath}); expired entries are reclaimed by a background
- * sweeper, and with {@code sync=false} a background flusher writes commits to disk; both survive
+ * zero-copy and never write ({@link ReadPath}); expired and tag-invalidated entries are reclaimed,
+ * and tag watermarks no entry needs dropped ({@link VersionFloor}), by a background sweeper, and with {@code sync=false} a background flusher writes commits to disk; both survive
  * their failures, log them and count them in {@link EngineStats#backgroundFailures()}. A failed
  * flush makes writes fail until a flush succeeds ({@link Durability}).
  *
@@ -52,6 +56,8 @@ public final class LmdbEngine implements StorageEngine {
 
     static final Logger LOG = System.getLogger("io.larder.engine.lmdb");
     private static final String NAME = "lmdb";
+    /** What a lookup on a lease placeholder answers: another caller rebuilds, nothing to serve. */
+    private static final Lookup TAKEN_BY_PLACEHOLDER = Lookup.taken(null);
 
     private final LmdbSettings settings;
     private final Path claim;
@@ -168,6 +174,64 @@ public final class LmdbEngine implements StorageEngine {
         return reads.copyValue(key, dst);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Decided in a read transaction whenever no lease is to be handed out: a fresh hit, a lease
+     * held on a stale entry, and a lease placeholder (another caller rebuilds) take no write
+     * transaction, so callers waiting on a missing key never queue on the write lock. Only a miss
+     * and an entry due for a lease go on to a write transaction, which decides again atomically.
+     */
+    @Override
+    public Lookup lookup(Key key, LeaseOptions options) {
+        Checks.key(key);
+        Objects.requireNonNull(options, "lease options must not be null");
+        ensureOpen();
+        Clock clock = settings.clock();
+        Lookup served = reads.read(key, view -> {
+            if (!view.stale() && !recacheDue(view.expiresAt(), options, clock.millis())) {
+                return Lookup.hit(Entry.copyOf(view));
+            }
+            if (view.leased()) {
+                return Lookup.taken(view.stale() && !options.acceptStale() ? null : Entry.copyOf(view));
+            }
+            return null;
+        }, TAKEN_BY_PLACEHOLDER);
+        if (served != null) {
+            return served;
+        }
+        Lookup[] decided = new Lookup[1];
+        Entry after = compute(key, current -> {
+            if (current == null) {
+                decided[0] = options.vivifyOnMiss() ? null : Lookup.miss();
+                return options.vivifyOnMiss() ? ComputeAction.placeholder(options.leaseMillis()) : ComputeAction.keep();
+            }
+            if (current.placeholder()) {
+                decided[0] = TAKEN_BY_PLACEHOLDER;
+                return ComputeAction.keep();
+            }
+            if (!current.stale() && !recacheDue(current.expiresAt(), options, clock.millis())) {
+                decided[0] = Lookup.hit(current);
+                return ComputeAction.keep();
+            }
+            if (current.leased()) {
+                decided[0] = Lookup.taken(current.stale() && !options.acceptStale() ? null : current);
+                return ComputeAction.keep();
+            }
+            decided[0] = null;
+            return ComputeAction.lease(options.leaseMillis());
+        });
+        if (decided[0] != null) {
+            return decided[0];
+        }
+        boolean serve = !after.placeholder() && (!after.stale() || options.acceptStale());
+        return Lookup.won(after.version(), serve ? after : null);
+    }
+
+    private static boolean recacheDue(long expiresAt, LeaseOptions options, long now) {
+        return options.recacheBelowMillis() > 0 && expiresAt != 0 && expiresAt - now < options.recacheBelowMillis();
+    }
+
     @Override
     public Entry compute(Key key, ComputeFunction function) {
         ensureOpen();
@@ -234,9 +298,10 @@ public final class LmdbEngine implements StorageEngine {
 
     /**
      * Removes expired entries and lease placeholders, then entries removed by tag invalidations,
-     * now, in transactions of at most {@value #MAX_BATCH}. The background sweeper does the same.
+     * then drops the tag watermarks no entry needs any more, now, in transactions of at most
+     * {@value #MAX_BATCH} rows. The background sweeper does the same.
      *
-     * @return how many index rows it took
+     * @return how many index rows of entries it took
      * @throws EngineClosedException if the engine is closed
      */
     public int sweepExpired() {
@@ -370,10 +435,20 @@ public final class LmdbEngine implements StorageEngine {
         }
     }
 
-    /** The id of the environment's last committed write transaction, of any process. */
-    long lastTransactionId() {
+    /** Write transactions this engine has begun, whether they changed anything or not. */
+    long writeTransactions() {
+        return db.writeTransactions();
+    }
+
+    /** How many tags have a watermark row, in one snapshot. */
+    long tagMarkRows() {
         ensureOpen();
-        return db.env.info().lastTransactionId;
+        Reader r = readers.acquire();
+        try {
+            return db.tagMarks.stat(r.txn).entries;
+        } finally {
+            readers.release(r);
+        }
     }
 
     /** Makes flushes fail with {@code fault} from now on; null makes them succeed again. */

@@ -35,10 +35,10 @@ public final class LmdbEngineProvider implements EngineProvider {
     /** Background flush period with {@code sync=false}. */
     public static final Option<Duration> SYNC_INTERVAL = Option.duration("syncInterval", Duration.ofSeconds(1),
             Duration.ofMillis(1), "with sync=false, how often a background thread flushes the store to disk");
-    /** Expiry sweep period. */
+    /** Sweep period: expired and tag-invalidated entries, unneeded watermarks. */
     public static final Option<Duration> SWEEP_INTERVAL = Option.duration("sweepInterval", Duration.ofSeconds(1),
-            Duration.ofMillis(1), "how often a background thread reclaims expired entries, at most "
-                    + LmdbEngine.MAX_BATCH + " per transaction");
+            Duration.ofMillis(1), "how often a background thread reclaims expired and tag-invalidated entries and drops"
+                    + " tag watermarks no entry needs, at most " + LmdbEngine.MAX_BATCH + " rows per transaction");
     /** LMDB reader slots. */
     public static final Option<Integer> MAX_READERS = Option.integer("maxReaders", 126, 4, 32_768,
             "LMDB reader slots, shared by every process on the store; this process keeps at most this many read"

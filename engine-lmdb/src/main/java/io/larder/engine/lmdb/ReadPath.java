@@ -39,6 +39,15 @@ final class ReadPath {
     }
 
     <R> R read(Key key, EntryReader<R> reader) {
+        return read(key, reader, null);
+    }
+
+    /**
+     * As {@link #read(Key, EntryReader)}, but a live lease placeholder under the key gives
+     * {@code onPlaceholder} rather than null (a miss all the same): a lookup learns from a read
+     * transaction that the lease is taken.
+     */
+    <R> R read(Key key, EntryReader<R> reader, R onPlaceholder) {
         Checks.key(key);
         Objects.requireNonNull(reader, "reader must not be null");
         Reader r = readers.acquire();
@@ -46,7 +55,7 @@ final class ReadPath {
             long now = clock.millis();
             if (!r.find(db, key, now)) {
                 counters.misses.increment();
-                return null;
+                return r.sawPlaceholder ? onPlaceholder : null;
             }
             counters.hits.increment();
             marks.mark(r.version);

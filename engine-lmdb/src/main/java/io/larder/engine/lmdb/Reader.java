@@ -36,6 +36,8 @@ final class Reader {
     long hitsBefore;
     /** Whether the last {@link #find} met an entry under the key that had expired. */
     boolean sawExpired;
+    /** Whether the last {@link #find} met a live lease placeholder under the key. */
+    boolean sawPlaceholder;
     /** This reader's watermark lookups, made on the first tagged entry it meets. */
     private TagMarks tagMarks;
 
@@ -50,6 +52,7 @@ final class Reader {
      */
     boolean find(Databases db, Key key, long now) {
         sawExpired = false;
+        sawPlaceholder = false;
         StoredKey.write(key, this.key);
         ByteBuffer record = db.entries.get(txn, this.key);
         if (record == null || (!StoredKey.isShort(key) && !Record.keyMatches(record, key.encodedBytes()))) {
@@ -76,6 +79,7 @@ final class Reader {
         }
         int state = Record.state(record);
         if ((state & Record.PLACEHOLDER) != 0) {
+            sawPlaceholder = true;
             return false;
         }
         stale = (state & Record.STALE) != 0;

@@ -78,7 +78,7 @@ final class Room {
         boolean evicted = false;
         try {
             store.begin();
-            try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+            try (Txn<ByteBuffer> txn = db.txnWrite()) {
                 if (recordBytes <= db.pageSize && db.treePages(txn) <= highPages) {
                     // Not even a page was free while the entries take less than the high mark: the
                     // free pages are pinned by a read. Evicting would only spend pages; wait.
@@ -101,7 +101,7 @@ final class Room {
             }
             // Pages freed by a transaction are reusable from the second transaction after it.
             for (int i = 0; i < 2; i++) {
-                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                try (Txn<ByteBuffer> txn = db.txnWrite()) {
                     versions.next(txn);
                     txn.commit();
                 }

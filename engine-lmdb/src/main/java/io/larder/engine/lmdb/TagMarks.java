@@ -2,6 +2,10 @@ package io.larder.engine.lmdb;
 
 import io.larder.spi.InvalidationMode;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
 /**
@@ -13,8 +17,10 @@ import org.lmdbjava.Txn;
  * so they are as durable as any write and every process on the store sees them; they are read in
  * the caller's transaction (a read snapshot or the write transaction), so a guard checked in a
  * write transaction cannot be overtaken by an invalidation before the commit. Only entries with
- * tags look here. A watermark is kept for good: one small row per tag ever invalidated (dropping
- * one could let a guarded store with an older token through).
+ * tags look here. A watermark at or below the {@link VersionFloor floor} (no entry has a lower
+ * version) can judge no entry, and a guard is exact only for the version of an entry still there,
+ * so the sweeper drops such rows ({@link #dropAtOrBelow}): the table holds the tags invalidated
+ * since the oldest entry was written.
  *
  * <p>Not thread-safe: each thread uses its own instance (the write path's under the write lock,
  * one per pooled reader).
@@ -81,6 +87,35 @@ final class TagMarks {
         }
         value.putLong(0, remove).putLong(8, stale);
         db.tagMarks.put(txn, key(tag, 0, tag.length), value);
+    }
+
+    /**
+     * Looks at up to {@code limit} rows from {@code from} (inclusive; null for the first) and drops
+     * those whose marks are both at or below {@code floor}.
+     *
+     * @return the tag to go on from, or null when the walk reached the end of the table
+     */
+    byte[] dropAtOrBelow(Txn<ByteBuffer> txn, long floor, byte[] from, int limit) {
+        List<byte[]> drop = new ArrayList<>();
+        byte[] next = null;
+        try (Cursor<ByteBuffer> cursor = db.tagMarks.openCursor(txn)) {
+            boolean more = from == null ? cursor.first() : cursor.get(key(from, 0, from.length), GetOp.MDB_SET_RANGE);
+            for (int seen = 0; more; seen++) {
+                if (seen == limit) {
+                    next = EntryStore.bytesOf(cursor.key());
+                    break;
+                }
+                ByteBuffer marks = cursor.val();
+                if (marks.getLong(0) <= floor && marks.getLong(8) <= floor) {
+                    drop.add(EntryStore.bytesOf(cursor.key()));
+                }
+                more = cursor.next();
+            }
+        }
+        for (byte[] tag : drop) {
+            db.tagMarks.delete(txn, key(tag, 0, tag.length));
+        }
+        return next;
     }
 
     private ByteBuffer get(Txn<ByteBuffer> txn, byte[] bytes, int from, int length) {

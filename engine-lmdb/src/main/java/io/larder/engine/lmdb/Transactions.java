@@ -71,7 +71,7 @@ final class Transactions {
             boolean belowFloor = false;
             for (int attempt = 0; ; attempt++) {
                 store.begin();
-                try (Txn<ByteBuffer> txn = db.env.txnWrite()) {
+                try (Txn<ByteBuffer> txn = db.txnWrite()) {
                     T result = work.run(txn);
                     room.makeRoom(txn, clock.millis());
                     txn.commit();

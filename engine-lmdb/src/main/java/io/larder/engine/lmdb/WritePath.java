@@ -225,8 +225,9 @@ final class WritePath {
     }
 
     /**
-     * Removes expired entries, then entries removed by tag invalidations, now, in transactions of at
-     * most {@code batch}; returns how many index rows it took.
+     * Removes expired entries, then entries removed by tag invalidations, then drops the tag
+     * watermarks no entry needs any more, now, in transactions of at most {@code batch}; returns how
+     * many index rows of entries it took.
      */
     int sweepExpired(int batch) {
         int total = 0;
@@ -241,8 +242,14 @@ final class WritePath {
             int swept = transactions.run(txn -> store.sweepTags(txn, clock.millis(), batch));
             total += swept;
             if (swept == 0) {
-                return total;
+                break;
             }
         }
+        byte[] from = null;
+        do {
+            byte[] at = from;
+            from = transactions.run(txn -> store.dropWatermarks(txn, at, batch));
+        } while (from != null);
+        return total;
     }
 }

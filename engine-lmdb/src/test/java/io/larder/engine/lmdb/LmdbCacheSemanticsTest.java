@@ -171,9 +171,9 @@ class LmdbCacheSemanticsTest {
             engine.set(gone, utf8("de"), WriteOptions.tagged("x"));
             engine.invalidateTag("x", InvalidationMode.REMOVE);
             engine.lookup(Key.of("p", Variant.of("lang", "it")), LeaseOptions.of(Duration.ofSeconds(5)));
-            long txnBefore = engine.lastTransactionId();
+            long txnBefore = engine.writeTransactions();
             assertThat(engine.invalidate(utf8("p"), InvalidationMode.MARK_STALE)).isEqualTo(2);
-            assertThat(engine.lastTransactionId()).as("one write transaction").isEqualTo(txnBefore + 1);
+            assertThat(engine.writeTransactions()).as("one write transaction").isEqualTo(txnBefore + 1);
             assertThat(engine.stats().invalidations()).isEqualTo(2);
             Entry e = engine.get(en);
             assertThat(e.stale()).isTrue();
@@ -291,20 +291,27 @@ class LmdbCacheSemanticsTest {
     void readsWriteNoTransactionWhateverTheyCount() {
         Key tagged = Key.of("tagged");
         Key plain = Key.of("plain");
+        Key rebuilding = Key.of("rebuilding");
         try (LmdbEngine engine = open()) {
             engine.set(tagged, utf8("v"), WriteOptions.tagged("t"));
             engine.set(plain, utf8("v"));
             engine.invalidateTag("t", InvalidationMode.MARK_STALE);
+            LeaseOptions vivify = LeaseOptions.of(Duration.ofMinutes(1)).withVivifyOnMiss(true);
+            assertThat(engine.lookup(rebuilding, vivify).status()).isEqualTo(Lookup.Status.WON);
             long before = engine.stats().engineSpecific().get("lastVersion");
-            long txnBefore = engine.lastTransactionId();
+            long misses = engine.stats().misses();
+            long txnBefore = engine.writeTransactions();
             for (int i = 0; i < 50; i++) {
                 engine.get(tagged);
                 engine.get(plain);
                 engine.get(Key.of("missing"));
                 engine.lookup(plain, LeaseOptions.of(Duration.ofSeconds(1)));
+                assertThat(engine.lookup(rebuilding, vivify).status()).isEqualTo(Lookup.Status.TAKEN);
             }
-            assertThat(engine.lastTransactionId()).isEqualTo(txnBefore);
+            assertThat(engine.writeTransactions()).as("write transactions begun by reads").isEqualTo(txnBefore);
             assertThat(engine.stats().engineSpecific().get("lastVersion")).isEqualTo(before);
+            assertThat(engine.stats().misses() - misses).as("misses: the missing key and the placeholder")
+                    .isEqualTo(100);
             assertThat(engine.get(plain).hits()).isEqualTo(100);
         }
     }
