@@ -53,7 +53,8 @@ final class ExternalTools {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (true) {
-                try (Socket s = new Socket("127.0.0.1", port)) {
+                try {
+                    new Socket("127.0.0.1", port).close();
                     return;
                 } catch (IOException e) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -66,9 +67,14 @@ final class ExternalTools {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            process.waitFor();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -155,7 +155,8 @@ class RealClientsTest {
             Map<String, Object> many = c.get(List.of(p + "a", p + "missing"));
             assertThat(many).containsEntry(p + "a", "fresh").hasSize(1);
             assertThat(c.delete(p + "a")).isTrue();
-            assertThat((Object) c.get(p + "a")).isNull();
+            Object deleted = c.get(p + "a");
+            assertThat(deleted).isNull();
             assertThat(c.add(p + "a", 0, "again")).isTrue();
             assertThat(c.add(p + "a", 0, "twice")).isFalse();
         } finally {
