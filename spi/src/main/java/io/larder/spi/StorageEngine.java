@@ -1,5 +1,6 @@
 package io.larder.spi;
 
+import io.larder.spi.internal.LeaseDecisions;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
@@ -826,50 +827,8 @@ public interface StorageEngine extends AutoCloseable {
         Checks.cacheSemantics(this, "hand out leases");
         Clock clock = clock();
         // the read path decides the common cases without a write: a fresh hit, or a lease taken
-        boolean[] needsLease = new boolean[1];
-        Lookup served = read(key, view -> {
-            if (!view.stale() && !recacheDue(view.expiresAt(), options, clock.millis())) {
-                return Lookup.hit(Entry.copyOf(view));
-            }
-            if (view.leased()) {
-                return Lookup.taken(view.stale() && !options.acceptStale() ? null : Entry.copyOf(view));
-            }
-            needsLease[0] = true;
-            return null;
-        });
-        if (served != null) {
-            return served;
-        }
-        Lookup[] decided = new Lookup[1];
-        Entry after = compute(key, current -> {
-            if (current == null) {
-                decided[0] = options.vivifyOnMiss() ? null : Lookup.miss();
-                return options.vivifyOnMiss() ? ComputeAction.placeholder(options.leaseMillis()) : ComputeAction.keep();
-            }
-            if (current.placeholder()) {
-                decided[0] = Lookup.taken(null);
-                return ComputeAction.keep();
-            }
-            if (!current.stale() && !recacheDue(current.expiresAt(), options, clock.millis())) {
-                decided[0] = Lookup.hit(current);
-                return ComputeAction.keep();
-            }
-            if (current.leased()) {
-                decided[0] = Lookup.taken(current.stale() && !options.acceptStale() ? null : current);
-                return ComputeAction.keep();
-            }
-            decided[0] = null;
-            return ComputeAction.lease(options.leaseMillis());
-        });
-        if (decided[0] != null) {
-            return decided[0];
-        }
-        boolean serve = !after.placeholder() && (!after.stale() || options.acceptStale());
-        return Lookup.won(after.version(), serve ? after : null);
-    }
-
-    private static boolean recacheDue(long expiresAt, LeaseOptions options, long now) {
-        return options.recacheBelowMillis() > 0 && expiresAt != 0 && expiresAt - now < options.recacheBelowMillis();
+        Lookup served = read(key, view -> LeaseDecisions.onRead(view, options, clock.millis()));
+        return served != null ? served : LeaseDecisions.byCompute(this, key, options, Lookup.taken(null));
     }
 
     /**

@@ -3,7 +3,6 @@ package io.larder.engine.lmdb;
 import io.larder.spi.Capability;
 import io.larder.spi.Checks;
 import io.larder.spi.Clock;
-import io.larder.spi.ComputeAction;
 import io.larder.spi.ComputeFunction;
 import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
@@ -18,6 +17,7 @@ import io.larder.spi.Lookup;
 import io.larder.spi.StorageEngine;
 import io.larder.spi.Variant;
 import io.larder.spi.internal.BackgroundTask;
+import io.larder.spi.internal.LeaseDecisions;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -188,48 +188,9 @@ public final class LmdbEngine implements StorageEngine {
         Objects.requireNonNull(options, "lease options must not be null");
         ensureOpen();
         Clock clock = settings.clock();
-        Lookup served = reads.read(key, view -> {
-            if (!view.stale() && !recacheDue(view.expiresAt(), options, clock.millis())) {
-                return Lookup.hit(Entry.copyOf(view));
-            }
-            if (view.leased()) {
-                return Lookup.taken(view.stale() && !options.acceptStale() ? null : Entry.copyOf(view));
-            }
-            return null;
-        }, TAKEN_BY_PLACEHOLDER);
-        if (served != null) {
-            return served;
-        }
-        Lookup[] decided = new Lookup[1];
-        Entry after = compute(key, current -> {
-            if (current == null) {
-                decided[0] = options.vivifyOnMiss() ? null : Lookup.miss();
-                return options.vivifyOnMiss() ? ComputeAction.placeholder(options.leaseMillis()) : ComputeAction.keep();
-            }
-            if (current.placeholder()) {
-                decided[0] = TAKEN_BY_PLACEHOLDER;
-                return ComputeAction.keep();
-            }
-            if (!current.stale() && !recacheDue(current.expiresAt(), options, clock.millis())) {
-                decided[0] = Lookup.hit(current);
-                return ComputeAction.keep();
-            }
-            if (current.leased()) {
-                decided[0] = Lookup.taken(current.stale() && !options.acceptStale() ? null : current);
-                return ComputeAction.keep();
-            }
-            decided[0] = null;
-            return ComputeAction.lease(options.leaseMillis());
-        });
-        if (decided[0] != null) {
-            return decided[0];
-        }
-        boolean serve = !after.placeholder() && (!after.stale() || options.acceptStale());
-        return Lookup.won(after.version(), serve ? after : null);
-    }
-
-    private static boolean recacheDue(long expiresAt, LeaseOptions options, long now) {
-        return options.recacheBelowMillis() > 0 && expiresAt != 0 && expiresAt - now < options.recacheBelowMillis();
+        Lookup served = reads.read(key, view -> LeaseDecisions.onRead(view, options, clock.millis()),
+                TAKEN_BY_PLACEHOLDER);
+        return served != null ? served : LeaseDecisions.byCompute(this, key, options, TAKEN_BY_PLACEHOLDER);
     }
 
     @Override
