@@ -123,7 +123,8 @@ public final class ServerLoad {
 
     private static void waitFor(int port, Process p) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException e) {
                 if (!p.isAlive()) {
