@@ -148,6 +148,23 @@ class HeapCacheSemanticsTest {
     }
 
     @Test
+    void aReaderThatThrowsLeavesTheHitFiguresAsTheyWere() {
+        engine.set(key, bytes("v"));
+        RuntimeException thrown = new IllegalStateException("reader failed");
+        assertThatThrownBy(() -> engine.read(key, view -> {
+            throw thrown;
+        })).isSameAs(thrown);
+        assertThat(engine.get(key).hits()).isZero();
+    }
+
+    @Test
+    void aPlaceholderLeaseAtTheLongestLeaseTimeIsClampedNotRefused() {
+        Lookup won = engine.lookup(key, LeaseOptions.of(Duration.ofMillis(Expiry.MAX_EPOCH_MILLIS)));
+        assertThat(won.status()).isEqualTo(Lookup.Status.WON);
+        assertThat(engine.lookup(key, lease).status()).isEqualTo(Lookup.Status.TAKEN);
+    }
+
+    @Test
     void badTagsAreRefusedNamingTheLimit() {
         assertThatThrownBy(() -> WriteOptions.tagged("x".repeat(251))).hasMessageContaining("250");
         assertThatThrownBy(() -> WriteOptions.tagged(new String[17])).isInstanceOf(RuntimeException.class);
