@@ -167,7 +167,6 @@ final class Databases {
         }
     }
 
-    /** Pages the databases take in this transaction's view (what the entries cost). */
     /** Begins a write transaction, counted (see {@link #writeTransactions()}). */
     Txn<ByteBuffer> txnWrite() {
         writeTransactions.increment();
@@ -179,6 +178,7 @@ final class Databases {
         return writeTransactions.sum();
     }
 
+    /** Pages the databases take in this transaction's view (what the entries cost). */
     long treePages(Txn<ByteBuffer> txn) {
         long pages = 0;
         for (Dbi<ByteBuffer> dbi : all) {
