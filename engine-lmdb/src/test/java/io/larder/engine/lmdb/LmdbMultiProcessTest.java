@@ -141,6 +141,11 @@ class LmdbMultiProcessTest {
                 Thread.sleep(10);
             }
             assertThat(lines).as("child output").contains("READY");
+            // On a loaded machine the child may take longer than the random pause to acknowledge
+            // its first write; the kill must land while writes are under way, so wait for one.
+            for (int i = 0; i < 3000 && lines.stream().noneMatch(l -> l.startsWith("ACK ")) && child.isAlive(); i++) {
+                Thread.sleep(10);
+            }
             Thread.sleep(100 + random.nextInt(400));
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
