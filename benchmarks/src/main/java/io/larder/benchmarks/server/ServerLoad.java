@@ -89,8 +89,9 @@ public final class ServerLoad {
             for (Load load : Load.values()) {
                 preload(mcPort);
                 preload(larderPort);
-                run(mcPort, load, Math.max(1, seconds / 3)); // warm-up
-                run(larderPort, load, Math.max(1, seconds / 3));
+                // warm-up: the JVM's compilers need some seconds before the first load is measured
+                run(mcPort, load, Math.max(2, seconds / 3));
+                run(larderPort, load, Math.max(5, seconds / 2));
                 Result m = run(mcPort, load, seconds);
                 Result l = run(larderPort, load, seconds);
                 print(load.label, "memcached", m);
