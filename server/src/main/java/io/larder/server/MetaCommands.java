@@ -220,8 +220,8 @@ final class MetaCommands {
         }
         char mode = 'S';
         if (f.has['M']) {
-            mode = t.len(f.at['M']) == 2 ? (char) t.line[t.start(f.at['M']) + 1] : '?';
-            if ("EAPRSearps".indexOf(mode) < 0) {
+            mode = f.mode("EAPRSearps");
+            if (mode == '?') {
                 return text.awaitSwallow(length, "CLIENT_ERROR invalid mode for ms M token");
             }
             mode = Character.toUpperCase(mode);
@@ -344,13 +344,9 @@ final class MetaCommands {
         if (t.count < 2) {
             return text.error(out);
         }
-        String bad = f.flags(2, "bCIkOqTx", true);
-        if (bad != null) {
-            return TextProtocol.reply(out, bad);
-        }
-        Key key = f.key(1);
+        Key key = f.flagsThenKey("bCIkOqTx", true, out);
         if (key == null) {
-            return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+            return Protocol.Step.PROGRESS;
         }
         t.ok = true;
         long compare = f.unsigned('C', 0);
