@@ -114,7 +114,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Protocol.
                 step = Protocol.Step.CLOSE;
             }
             if (out != null && out.readableBytes() >= CHUNK) {
-                congested();
+                handOver();
             }
             if (step == Protocol.Step.CLOSE) {
                 closing = true;
@@ -125,11 +125,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Protocol.
         if (in != null) {
             in.discardSomeReadBytes();
         }
-        if (out != null && out.isReadable()) {
-            server.stats.bytesWritten.add(out.readableBytes());
-            ctx.write(out);
-            out = null;
-        }
+        handOver();
         if (closing) {
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
             return;
@@ -148,11 +144,21 @@ final class Connection extends ChannelInboundHandlerAdapter implements Protocol.
 
     @Override
     public boolean congested() {
-        if (out != null && out.isReadable()) {
-            server.stats.bytesWritten.add(out.readableBytes());
-            ctx.write(out);
-            out = null;
+        // Replies gather until a chunk is full: a buffer handed over per reply would cost each small
+        // get a trip down the pipeline and an entry in the outbound queue. What waits here is at most
+        // a chunk and one value, and it counts towards the channel's writability once handed over.
+        if (out != null && out.readableBytes() >= CHUNK) {
+            handOver();
         }
         return !ctx.channel().isWritable();
+    }
+
+    private void handOver() {
+        if (out != null && out.isReadable()) {
+            server.stats.bytesWritten.add(out.readableBytes());
+            // no promise: a failed write reaches exceptionCaught, which closes the connection
+            ctx.write(out, ctx.voidPromise());
+            out = null;
+        }
     }
 }

@@ -28,6 +28,8 @@ final class MetaCommands {
 
     private final MetaFlags f;
     private final MetaExtraCommands extra;
+    /** The lease options of an {@code mg} without {@code N}, made once: most reads are plain. */
+    private final LeaseOptions plainLease;
 
     MetaCommands(TextProtocol text) {
         this.text = text;
@@ -36,6 +38,8 @@ final class MetaCommands {
         this.t = text.t;
         this.f = new MetaFlags(server, t);
         this.extra = new MetaExtraCommands(text, f);
+        this.plainLease = LeaseOptions.of(Duration.ofMillis(server.options.leaseTime().toMillis()))
+                .withVivifyOnMiss(false).withAcceptStale(true);
     }
 
     Protocol.Step command(ByteBuf in, Protocol.Output out) {
@@ -97,8 +101,8 @@ final class MetaCommands {
         long cas = 0;
         if (server.cacheSemantics) {
             long leaseMillis = f.has['N'] && vivify > 0 ? vivify * 1000L : server.options.leaseTime().toMillis();
-            LeaseOptions lease = LeaseOptions.of(Duration.ofMillis(leaseMillis)).withVivifyOnMiss(f.has['N'])
-                    .withAcceptStale(true);
+            LeaseOptions lease = f.has['N'] ? LeaseOptions.of(Duration.ofMillis(leaseMillis)).withVivifyOnMiss(true)
+                    .withAcceptStale(true) : plainLease;
             if (f.has['R'] && recache > 0) {
                 // memcached counts whole seconds left: it wins when fewer than R whole seconds remain
                 lease = lease.withRecacheBelow(Duration.ofMillis((recache - 1) * 1000L + 1));
@@ -154,20 +158,18 @@ final class MetaCommands {
         }
         server.stats.getHits.increment();
         if (f.has['v']) {
-            buf.writeBytes("VA ".getBytes(StandardCharsets.US_ASCII));
+            buf.writeCharSequence("VA ", StandardCharsets.US_ASCII);
             TextProtocol.writeUnsigned(buf, e.value().length);
         } else {
-            buf.writeBytes("HD".getBytes(StandardCharsets.US_ASCII));
+            buf.writeCharSequence("HD", StandardCharsets.US_ASCII);
         }
         f.returnFlags(buf, e, cas, true);
         if (won) {
-            buf.writeBytes(e.stale() ? " X W".getBytes(StandardCharsets.US_ASCII)
-                    : " W".getBytes(StandardCharsets.US_ASCII));
+            buf.writeCharSequence(e.stale() ? " X W" : " W", StandardCharsets.US_ASCII);
         } else if (taken) {
-            buf.writeBytes(e.stale() ? " Z X".getBytes(StandardCharsets.US_ASCII)
-                    : " Z".getBytes(StandardCharsets.US_ASCII));
+            buf.writeCharSequence(e.stale() ? " Z X" : " Z", StandardCharsets.US_ASCII);
         } else if (e.stale()) {
-            buf.writeBytes(" X".getBytes(StandardCharsets.US_ASCII));
+            buf.writeCharSequence(" X", StandardCharsets.US_ASCII);
         }
         buf.writeBytes(TextProtocol.CRLF);
         if (f.has['v']) {
@@ -218,8 +220,8 @@ final class MetaCommands {
         }
         char mode = 'S';
         if (f.has['M']) {
-            mode = t.len(f.at['M']) == 2 ? (char) t.line[t.start(f.at['M']) + 1] : '?';
-            if ("EAPRSearps".indexOf(mode) < 0) {
+            mode = f.mode("EAPRSearps");
+            if (mode == '?') {
                 return text.awaitSwallow(length, "CLIENT_ERROR invalid mode for ms M token");
             }
             mode = Character.toUpperCase(mode);
@@ -342,13 +344,9 @@ final class MetaCommands {
         if (t.count < 2) {
             return text.error(out);
         }
-        String bad = f.flags(2, "bCIkOqTx", true);
-        if (bad != null) {
-            return TextProtocol.reply(out, bad);
-        }
-        Key key = f.key(1);
+        Key key = f.flagsThenKey("bCIkOqTx", true, out);
         if (key == null) {
-            return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+            return Protocol.Step.PROGRESS;
         }
         t.ok = true;
         long compare = f.unsigned('C', 0);

@@ -35,13 +35,9 @@ final class MetaExtraCommands {
         if (t.count < 2) {
             return text.error(out);
         }
-        String bad = f.flags(2, "bCNJDTMqtcvkO", true);
-        if (bad != null) {
-            return TextProtocol.reply(out, bad);
-        }
-        Key key = f.key(1);
+        Key key = f.flagsThenKey("bCNJDTMqtcvkO", true, out);
         if (key == null) {
-            return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+            return Protocol.Step.PROGRESS;
         }
         t.ok = true;
         long compare = f.unsigned('C', 0);
@@ -55,8 +51,8 @@ final class MetaExtraCommands {
         }
         boolean up = true;
         if (f.has['M']) {
-            char m = t.len(f.at['M']) == 2 ? (char) t.line[t.start(f.at['M']) + 1] : '?';
-            if ("IiDd+-".indexOf(m) < 0) {
+            char m = f.mode("IiDd+-");
+            if (m == '?') {
                 return TextProtocol.reply(out, "CLIENT_ERROR invalid mode for ma M token");
             }
             up = m == 'I' || m == 'i' || m == '+';
@@ -128,13 +124,9 @@ final class MetaExtraCommands {
         if (t.count < 2) {
             return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
         }
-        String bad = f.flags(2, "b", false);
-        if (bad != null) {
-            return TextProtocol.reply(out, bad);
-        }
-        Key key = f.key(1);
+        Key key = f.flagsThenKey("b", false, out);
         if (key == null) {
-            return TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+            return Protocol.Step.PROGRESS;
         }
         Entry e = engine.get(key);
         if (e == null) {

@@ -107,6 +107,32 @@ final class MetaFlags {
         return t.u64(t.line, t.start(i) + 1, t.len(i) - 1);
     }
 
+    /**
+     * The common start of {@code md} and {@code ma}: flags from token 2, then the key in token 1
+     * (flag errors come first, as in memcached).
+     *
+     * @return the key, or null when this wrote the error line to answer into {@code out}
+     */
+    Key flagsThenKey(String allowed, boolean ma, Protocol.Output out) {
+        String bad = flags(2, allowed, ma);
+        if (bad != null) {
+            TextProtocol.reply(out, bad);
+            return null;
+        }
+        Key k = key(1);
+        if (k == null) {
+            TextProtocol.reply(out, "CLIENT_ERROR bad command line format");
+        }
+        return k;
+    }
+
+    /** The mode given with {@code M} (one character, one of {@code modes}), {@code '?'} for any other token. */
+    char mode(String modes) {
+        int i = at['M'];
+        char m = t.len(i) == 2 ? (char) t.line[t.start(i) + 1] : '?';
+        return modes.indexOf(m) >= 0 ? m : '?';
+    }
+
     /** Decodes the key token (base64 with the b flag); null if it is not a valid key. */
     Key key(int i) {
         base64 = has['b'];

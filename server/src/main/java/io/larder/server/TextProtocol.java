@@ -310,18 +310,31 @@ final class TextProtocol implements Protocol {
             return;
         }
         server.stats.cmdGet.increment();
-        Boolean hit = engine.read(key, view -> {
-            valueHeader(buf, raw, view.flags(), view.valueLength(), view.version());
-            buf.writeBytes(view.value().duplicate());
-            buf.writeBytes(CRLF);
-            return Boolean.TRUE;
-        });
+        readInto = buf;
+        readKey = raw;
+        Boolean hit;
+        try {
+            hit = engine.read(key, hitWriter);
+        } finally {
+            readInto = null;
+            readKey = null;
+        }
         if (hit == null) {
             server.stats.getMisses.increment();
         } else {
             server.stats.getHits.increment();
         }
     }
+
+    // the reader of a get's hit, made once per connection rather than a capturing lambda per key
+    private ByteBuf readInto;
+    private byte[] readKey;
+    private final io.larder.spi.EntryReader<Boolean> hitWriter = view -> {
+        valueHeader(readInto, readKey, view.flags(), view.valueLength(), view.version());
+        readInto.writeBytes(view.value()); // a fresh view each call: its position is ours to move
+        readInto.writeBytes(CRLF);
+        return Boolean.TRUE;
+    };
 
     private void valueHeader(ByteBuf buf, byte[] raw, int flags, int length, long version) {
         buf.writeBytes(VALUE);
@@ -560,12 +573,23 @@ final class TextProtocol implements Protocol {
         return quiet ? Step.PROGRESS : reply(out, line);
     }
 
+    /** Writes {@code v} (unsigned) in decimal, without making a string of it (every hit writes two). */
     static void writeUnsigned(ByteBuf buf, long v) {
-        if (v >= 0 && v < 10) {
-            buf.writeByte('0' + (int) v);
+        if (v < 0) {
+            buf.writeCharSequence(Long.toUnsignedString(v), StandardCharsets.US_ASCII);
             return;
         }
-        buf.writeCharSequence(Long.toUnsignedString(v), StandardCharsets.US_ASCII);
+        int digits = 1;
+        for (long rest = v / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        buf.ensureWritable(digits);
+        int end = buf.writerIndex() + digits;
+        for (int at = end - 1; at >= buf.writerIndex(); at--) {
+            buf.setByte(at, '0' + (int) (v % 10));
+            v /= 10;
+        }
+        buf.writerIndex(end);
     }
 
     static final byte[] CRLF = {'\r', '\n'};
