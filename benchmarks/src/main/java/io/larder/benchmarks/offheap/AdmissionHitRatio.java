@@ -2,6 +2,7 @@ package io.larder.benchmarks.offheap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.larder.benchmarks.Zipf;
 import io.larder.engine.offheap.JvmFlags;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
@@ -9,7 +10,6 @@ import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Hit ratios on a skewed trace at one byte budget: {@code offheap} without admission and with
@@ -32,45 +32,6 @@ public final class AdmissionHitRatio {
     private static final int ENTRY_OVERHEAD = 48 + 2;
 
     private AdmissionHitRatio() {
-    }
-
-    /** Ranks 0..n-1 drawn with probability proportional to 1 / (rank + 1)^theta. */
-    static final class Zipf {
-        private final long n;
-        private final double theta;
-        private final double alpha;
-        private final double zetan;
-        private final double eta;
-        private final SplittableRandom random;
-
-        Zipf(long n, double theta, long seed) {
-            this.n = n;
-            this.theta = theta;
-            this.alpha = 1 / (1 - theta);
-            this.zetan = zeta(n, theta);
-            this.eta = (1 - Math.pow(2.0 / n, 1 - theta)) / (1 - zeta(2, theta) / zetan);
-            this.random = new SplittableRandom(seed);
-        }
-
-        private static double zeta(long n, double theta) {
-            double sum = 0;
-            for (long i = 1; i <= n; i++) {
-                sum += 1 / Math.pow(i, theta);
-            }
-            return sum;
-        }
-
-        long next() {
-            double u = random.nextDouble();
-            double uz = u * zetan;
-            if (uz < 1) {
-                return 0;
-            }
-            if (uz < 1 + Math.pow(0.5, theta)) {
-                return 1;
-            }
-            return Math.min(n - 1, (long) (n * Math.pow(eta * u - eta + 1, alpha)));
-        }
     }
 
     /** A cache under test: get, and put on a miss. */
