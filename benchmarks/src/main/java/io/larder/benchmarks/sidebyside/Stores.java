@@ -4,22 +4,22 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The stores by the names the benchmark's {@code store} parameter takes. */
-final class Stores {
+public final class Stores {
 
     /** Larder's engines, through the SPI. */
-    static final List<String> ENGINES = List.of("heap", "offheap", "lmdb", "rocksdb");
+    public static final List<String> ENGINES = List.of("heap", "offheap", "lmdb", "rocksdb");
 
     /** Each engine's raw store, where it has one. */
-    static final List<String> RAW = List.of("raw-chronicle", "raw-lmdb", "raw-rocksdb");
+    public static final List<String> RAW = List.of("raw-chronicle", "raw-lmdb", "raw-rocksdb");
 
     /** What a user would pick instead. */
-    static final List<String> PEERS = List.of("caffeine", "chm", "ohc", "ehcache");
+    public static final List<String> PEERS = List.of("caffeine", "chm", "ohc", "ehcache");
 
     private Stores() {
     }
 
     /** The raw store an engine is built on, or {@code null}. */
-    static String rawOf(String engine) {
+    public static String rawOf(String engine) {
         switch (engine) {
             case "offheap":
                 return "raw-chronicle";
