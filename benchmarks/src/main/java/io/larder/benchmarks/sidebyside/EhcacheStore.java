@@ -10,9 +10,10 @@ import org.ehcache.config.units.MemoryUnit;
 /**
  * Ehcache 3 with its off-heap tier only, {@code String} keys (the key text) and {@code byte[]}
  * values through its own serializers. Every read deserializes a fresh array; Ehcache has no way to
- * copy into a caller's buffer, so {@code copyValue} is a get and a copy. Its
- * {@code replace(key, old, new)} compares values with {@code equals}, which for arrays is
- * identity, so no compare-and-set is measured.
+ * copy into a caller's buffer, so {@code copyValue} is a get and a copy. No compare-and-set is
+ * measured: {@code replace(key, old, new)} compares the deserialized copy with {@code equals},
+ * which for arrays is identity, so it never replaces a {@code byte[]} (tried: false even when
+ * given the very array stored).
  */
 final class EhcacheStore extends Store {
 

@@ -64,9 +64,9 @@ public final class QuickMode {
                 .param("maxEntries", "10000")
                 .threads(1)
                 .forks(1)
-                .warmupIterations(2).warmupTime(TimeValue.milliseconds(300))
-                .measurementIterations(4).measurementTime(TimeValue.milliseconds(250))
-                .jvmArgs("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "--add-opens=java.base/java.nio=ALL-UNNAMED")
+                .warmupIterations(2).warmupTime(TimeValue.milliseconds(200))
+                .measurementIterations(4).measurementTime(TimeValue.milliseconds(200))
+                .jvmArgs("-Xms384m", "-Xmx384m", "-XX:+AlwaysPreTouch", "--add-opens=java.base/java.nio=ALL-UNNAMED")
                 .jvmArgsAppend(forkFlags);
         if (json != null) {
             options.resultFormat(ResultFormatType.JSON).result(json.toString());

@@ -104,13 +104,22 @@ abstract class Store implements AutoCloseable {
     /** Releases the store itself, after every context is closed. */
     abstract void release() throws Exception;
 
+    /**
+     * Closes every thread's context, then the store.
+     *
+     * @throws IllegalStateException if the store fails to close, with the failure as its cause
+     */
     @Override
-    public final synchronized void close() throws Exception {
+    public final synchronized void close() {
         for (Context c : contexts) {
             c.close();
         }
         contexts.clear();
-        release();
+        try {
+            release();
+        } catch (Exception e) {
+            throw new IllegalStateException(getClass().getSimpleName() + " failed to close", e);
+        }
     }
 
     static void put(ByteBuffer dst, byte[] value) {
