@@ -19,8 +19,8 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * A bar chart (PNG) of the ratios {@link RatioTable} computes: one group of bars per engine and
- * case, one bar per store it is divided by, with the ratio's error as an error bar. Drawn
- * headless. A missing ratio (the store was not in the run) is drawn as no bar.
+ * case, one bar per store it is divided by, with the ratio's error as an error bar (clipped to
+ * the chart, whose scale the ratios set). Drawn headless. A missing ratio (the store was not in the run) is drawn as no bar.
  */
 public final class RatioChart {
 
@@ -60,11 +60,17 @@ public final class RatioChart {
                     + " or Caffeine in the same case");
         }
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(900, 90 * categories.size() + 200)).height(650)
-                .title("Larder engines divided by raw store, OHC and Caffeine (same run; 1 = as fast)")
+                .title("Larder engines divided by raw store, OHC and Caffeine"
+                        + " (same run; 1 = as fast; error bars clipped)")
                 .yAxisTitle("ratio of throughputs").build();
         chart.getStyler().setXAxisLabelRotation(60);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setErrorBarsColorSeriesColor(false);
+        // the bars set the scale: on a shared machine error bars can be many times the ratio
+        double highest = values.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).max()
+                .orElse(1);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(Math.max(1.2, highest * 1.2));
         for (Against a : Against.values()) {
             if (values.get(a).stream().anyMatch(v -> v > 0)) {
                 chart.addSeries("engine " + a.heading, categories, values.get(a), errors.get(a));
