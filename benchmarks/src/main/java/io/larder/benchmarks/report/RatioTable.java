@@ -43,9 +43,10 @@ public final class RatioTable {
             return new Ratio(value, value * relative);
         }
 
-        /** Two decimals, three below 0.1 so a small ratio still shows. */
+        /** Two decimals, three below 0.1 and powers of ten below 0.001, so a small ratio still shows. */
         String format() {
-            String digits = Math.abs(value) < 0.1 ? "%.3f" : "%.2f";
+            double size = Math.abs(value);
+            String digits = size != 0 && size < 0.001 ? "%.1e" : size < 0.1 ? "%.3f" : "%.2f";
             return Double.isNaN(error) ? String.format(Locale.ROOT, digits + " ± ?", value)
                     : String.format(Locale.ROOT, digits + " ± " + digits, value, error);
         }
