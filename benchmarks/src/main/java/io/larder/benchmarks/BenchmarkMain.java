@@ -66,8 +66,12 @@ public final class BenchmarkMain {
         }
     }
 
-    /** The build's JVM flags plus the property that keeps Chronicle from phoning home. */
-    static String[] forkFlags() {
+    /**
+     * The build's JVM flags plus the property that keeps Chronicle from phoning home.
+     *
+     * @throws IllegalStateException if the jar lacks the flags resource
+     */
+    public static String[] forkFlags() {
         Properties properties = new Properties();
         try (InputStream in = BenchmarkMain.class.getResourceAsStream("/larder-benchmark-jvm-flags.properties")) {
             if (in == null) {

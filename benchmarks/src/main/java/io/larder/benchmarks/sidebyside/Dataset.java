@@ -48,4 +48,13 @@ public final class Dataset {
     long capacityBytes() {
         return 2L * entries * (valueSize + 128L) + (64L << 20);
     }
+
+    /**
+     * LMDB's map size: a value past half a page takes whole overflow pages (a 4 KiB value two 4 KiB
+     * pages), and the engine keeps entries to 60% of the map; the map is sparse, so room costs
+     * nothing until used.
+     */
+    long lmdbMapBytes() {
+        return 4L * entries * (valueSize + 4096L + 128L) + (64L << 20);
+    }
 }

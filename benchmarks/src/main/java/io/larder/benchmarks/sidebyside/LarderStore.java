@@ -41,7 +41,7 @@ final class LarderStore extends Store {
                 uri = "offheap:?capacity=" + capacity + "&averageValueSize=" + data.valueSize + "&averageKeySize=40";
                 break;
             case "lmdb":
-                uri = "lmdb:" + dir.resolve("lmdb") + "?capacity=" + capacity + "&sync=false";
+                uri = "lmdb:" + dir.resolve("lmdb") + "?capacity=" + data.lmdbMapBytes() + "&sync=false";
                 break;
             case "rocksdb":
                 uri = "rocksdb:" + dir.resolve("rocksdb") + "?capacity=" + capacity

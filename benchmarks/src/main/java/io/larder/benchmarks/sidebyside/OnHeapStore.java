@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * An on-heap map of {@link Key} to {@code byte[]}: Caffeine bounded by bytes through a weigher
  * (W-TinyLFU, as a user would configure it), or an unbounded {@link ConcurrentHashMap}. Reads hand
- * out the stored array itself, which is how these are used; a compare-and-set compares by
- * identity.
+ * out the stored array itself, which is how these are used; a compare-and-set reads the array
+ * there and replaces that one (the maps compare by identity).
  */
 final class OnHeapStore extends Store {
 
@@ -36,9 +36,10 @@ final class OnHeapStore extends Store {
         return EnumSet.allOf(Op.class);
     }
 
+    /** Each entry gets its own key object and array, as entries a cache receives do. */
     @Override
     void put(int i) {
-        map.put(data.keys[i], data.valueA);
+        map.put(Key.decode(data.encodedKeys[i]), data.valueA.clone());
     }
 
     @Override
@@ -64,10 +65,12 @@ final class OnHeapStore extends Store {
         return map.put(data.keys[i], data.valueA);
     }
 
+    /** The map compares by identity: read the array there, then replace exactly that one. */
     @Override
     boolean cas(Context c, int i) {
-        byte[] expected = expectedThenFlip(i);
-        return map.replace(data.keys[i], expected, other(expected));
+        Key key = data.keys[i];
+        byte[] seen = map.get(key);
+        return map.replace(key, seen, other(seen));
     }
 
     @Override

@@ -46,7 +46,7 @@ final class RawLmdbStore extends Store {
     RawLmdbStore(Dataset data, Path dir) throws java.io.IOException {
         super(data);
         Path home = Files.createDirectories(dir.resolve("raw-lmdb"));
-        env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(data.capacityBytes()).setMaxDbs(1)
+        env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(data.lmdbMapBytes()).setMaxDbs(1)
                 .setMaxReaders(126).open(home.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOSYNC);
         dbi = env.openDbi("raw", DbiFlags.MDB_CREATE);
         keys = new ByteBuffer[data.entries];
