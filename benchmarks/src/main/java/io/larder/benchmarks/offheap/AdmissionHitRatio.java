@@ -2,21 +2,38 @@ package io.larder.benchmarks.offheap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.larder.benchmarks.Zipf;
 import io.larder.engine.offheap.JvmFlags;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.caffinitas.ohc.CacheSerializer;
+import org.caffinitas.ohc.OHCache;
+import org.caffinitas.ohc.OHCacheBuilder;
 
 /**
- * Hit ratios on a skewed trace at one byte budget: {@code offheap} without admission and with
- * {@code admission=tinylfu}, Caffeine (W-TinyLFU, the same budget through a weigher) and a plain
- * LRU ({@link LinkedHashMap} in access order, the same weigher). Each request reads its key and,
- * on a miss, stores it. Keys follow a Zipf law (exponent 0.99) over far more keys than fit; the
- * seed is fixed, so every run replays the same trace. The first fifth of the trace warms up.
+ * Hit ratios on a skewed trace at one byte budget: every engine ({@code heap}, {@code offheap}
+ * without admission and with {@code admission=tinylfu}, {@code lmdb}, {@code rocksdb}), Caffeine
+ * (W-TinyLFU, the same budget through a weigher), OHC (LRU, the same capacity) and an exact LRU
+ * ({@link LinkedHashMap} in access order, the same weigher). Each request reads its key and, on a
+ * miss, stores it. Keys follow a Zipf law (exponent 0.99) over far more keys than fit; the seed is
+ * fixed, so every run replays the same trace. The first fifth of the trace warms up. Values are
+ * random bytes, so RocksDB's compression cannot stretch the budget.
+ *
+ * <p>Budgets are each store's own accounting: {@code lmdb} keeps its entries to 60% of its map
+ * size, so it gets the budget / 0.6; {@code rocksdb} charges 64 bytes more per entry than
+ * {@code offheap} for its index rows; OHC counts its own entry headers.
  *
  * <p>Run with the Chronicle flags: {@code java $FLAGS -cp benchmarks/target/benchmarks.jar
  * io.larder.benchmarks.offheap.AdmissionHitRatio [requests] [keys] [capacityBytes]}.
@@ -34,45 +51,6 @@ public final class AdmissionHitRatio {
     private AdmissionHitRatio() {
     }
 
-    /** Ranks 0..n-1 drawn with probability proportional to 1 / (rank + 1)^theta. */
-    static final class Zipf {
-        private final long n;
-        private final double theta;
-        private final double alpha;
-        private final double zetan;
-        private final double eta;
-        private final SplittableRandom random;
-
-        Zipf(long n, double theta, long seed) {
-            this.n = n;
-            this.theta = theta;
-            this.alpha = 1 / (1 - theta);
-            this.zetan = zeta(n, theta);
-            this.eta = (1 - Math.pow(2.0 / n, 1 - theta)) / (1 - zeta(2, theta) / zetan);
-            this.random = new SplittableRandom(seed);
-        }
-
-        private static double zeta(long n, double theta) {
-            double sum = 0;
-            for (long i = 1; i <= n; i++) {
-                sum += 1 / Math.pow(i, theta);
-            }
-            return sum;
-        }
-
-        long next() {
-            double u = random.nextDouble();
-            double uz = u * zetan;
-            if (uz < 1) {
-                return 0;
-            }
-            if (uz < 1 + Math.pow(0.5, theta)) {
-                return 1;
-            }
-            return Math.min(n - 1, (long) (n * Math.pow(eta * u - eta + 1, alpha)));
-        }
-    }
-
     /** A cache under test: get, and put on a miss. */
     interface Policy extends AutoCloseable {
         boolean getOrPut(Key key, byte[] value);
@@ -81,7 +59,7 @@ public final class AdmissionHitRatio {
         void close();
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         long capacity = args.length > 2 ? Long.parseLong(args[2]) : 8L << 20;
@@ -98,14 +76,30 @@ public final class AdmissionHitRatio {
         }
         System.out.printf("Zipf 0.99 over %,d keys, %,d requests (first fifth warms up), %d-byte values, budget %,d"
                 + " bytes%n", keys, requests, VALUE_SIZE, capacity);
-        run("offheap admission=none", offheap(capacity, "none"), trace);
-        run("offheap admission=tinylfu", offheap(capacity, "tinylfu"), trace);
-        run("Caffeine (W-TinyLFU)", caffeine(capacity), trace);
-        run("LRU (LinkedHashMap)", lru(capacity), trace);
+        Path dir = Files.createTempDirectory("larder-hit-ratio-");
+        try {
+            run("heap", engine("heap:?maxValueSize=4k&capacity=" + capacity), trace);
+            run("offheap admission=none", offheap(capacity, "none"), trace);
+            run("offheap admission=tinylfu", offheap(capacity, "tinylfu"), trace);
+            run("lmdb", engine("lmdb:" + dir.resolve("lmdb") + "?sync=false&maxValueSize=4k&capacity="
+                    + Math.max(1L << 20, (long) (capacity / 0.6))), trace);
+            run("rocksdb", engine("rocksdb:" + dir.resolve("rocksdb") + "?maxValueSize=4k&capacity=" + Math.max(1L << 20, capacity)),
+                    trace);
+            run("Caffeine (W-TinyLFU)", caffeine(capacity), trace);
+            run("OHC (LRU)", ohc(capacity), trace);
+            run("LRU (LinkedHashMap)", lru(capacity), trace);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     private static void run(String name, Policy policy, Key[] trace) {
         byte[] value = new byte[VALUE_SIZE];
+        new SplittableRandom(5).nextBytes(value);
         int warm = trace.length / 5;
         long hits = 0;
         try (policy) {
@@ -115,6 +109,10 @@ public final class AdmissionHitRatio {
                     hits++;
                 }
             }
+        } catch (RuntimeException e) {
+            // one store failing is a finding to report, not a reason to lose the others' figures
+            System.out.printf("%-28s FAILED: %s%n", name, e);
+            return;
         }
         System.out.printf("%-28s hit ratio %.4f%n", name, hits / (double) (trace.length - warm));
     }
@@ -124,8 +122,12 @@ public final class AdmissionHitRatio {
     }
 
     private static Policy offheap(long capacity, String admission) {
-        StorageEngine engine = Larder.open("offheap:?capacity=" + capacity + "&averageValueSize=" + VALUE_SIZE
+        return engine("offheap:?capacity=" + capacity + "&averageValueSize=" + VALUE_SIZE
                 + "&averageKeySize=40&maxValueSize=4k&admission=" + admission);
+    }
+
+    private static Policy engine(String uri) {
+        StorageEngine engine = Larder.open(uri);
         return new Policy() {
             @Override
             public boolean getOrPut(Key key, byte[] value) {
@@ -162,6 +164,50 @@ public final class AdmissionHitRatio {
             }
         };
     }
+
+    private static Policy ohc(long capacity) {
+        OHCache<byte[], byte[]> cache = OHCacheBuilder.<byte[], byte[]>newBuilder().keySerializer(BYTES)
+                .valueSerializer(BYTES).capacity(capacity).build();
+        return new Policy() {
+            @Override
+            public boolean getOrPut(Key key, byte[] value) {
+                byte[] k = key.encodedBytes();
+                if (cache.get(k) != null) {
+                    return true;
+                }
+                cache.put(k, value);
+                return false;
+            }
+
+            @Override
+            public void close() {
+                try {
+                    cache.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
+        @Override
+        public void serialize(byte[] value, ByteBuffer buf) {
+            buf.put(value);
+        }
+
+        @Override
+        public byte[] deserialize(ByteBuffer buf) {
+            byte[] out = new byte[buf.remaining()];
+            buf.get(out);
+            return out;
+        }
+
+        @Override
+        public int serializedSize(byte[] value) {
+            return value.length;
+        }
+    };
 
     private static Policy lru(long capacity) {
         long[] used = {0};
