@@ -16,7 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Engine sets against raw RocksDB puts, alternating in short rounds in one process, so that the
- * load of a shared machine weighs on both sides alike: prints each round's ratio and the median.
+ * load of a shared machine weighs on both sides alike: prints each round's ratio and the median,
+ * also by the calling threads' CPU time per op (what a busy machine disturbs least; it leaves out
+ * RocksDB's background flushes and compactions, and time spent waiting).
  * The JMH benchmark ({@link RocksVersusRawBenchmark}) runs the two sides minutes apart, which on a
  * busy machine swings a ratio by 2x.
  *
@@ -24,6 +26,9 @@ import java.util.stream.Stream;
  * {@code sync=true}; raw RocksDB then syncs too].
  */
 public final class RocksSetRatio {
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private RocksSetRatio() {
     }
@@ -54,21 +59,26 @@ public final class RocksSetRatio {
                 }
             }
             double[] ratios = new double[rounds];
+            double[] cpuRatios = new double[rounds];
             for (int round = -2; round < rounds; round++) {
                 boolean engineFirst = (round & 1) == 0;
-                double a = run(threads, roundMillis, engineFirst, keys, rawKeys, value, engine, raw);
-                double b = run(threads, roundMillis, !engineFirst, keys, rawKeys, value, engine, raw);
-                double engineOps = engineFirst ? a : b;
-                double rawOps = engineFirst ? b : a;
+                double[] a = run(threads, roundMillis, engineFirst, keys, rawKeys, value, engine, raw);
+                double[] b = run(threads, roundMillis, !engineFirst, keys, rawKeys, value, engine, raw);
+                double[] engineOps = engineFirst ? a : b;
+                double[] rawOps = engineFirst ? b : a;
                 if (round >= 0) {
-                    ratios[round] = engineOps / rawOps;
-                    System.out.printf("round %d: engine %.0f sets/s, raw %.0f puts/s, ratio %.2f%n", round, engineOps,
-                            rawOps, ratios[round]);
+                    ratios[round] = engineOps[0] / rawOps[0];
+                    cpuRatios[round] = rawOps[1] / engineOps[1];
+                    System.out.printf("round %d: engine %.0f sets/s, raw %.0f puts/s, ratio %.2f; caller CPU per op:"
+                            + " engine %.1f us, raw %.1f us%n", round, engineOps[0], rawOps[0], ratios[round],
+                            engineOps[1] / 1e3, rawOps[1] / 1e3);
                 }
             }
             Arrays.sort(ratios);
-            System.out.printf("value %d B, %d threads%s: median ratio %.2f (min %.2f, max %.2f)%n", valueSize, threads,
-                    extra, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+            Arrays.sort(cpuRatios);
+            System.out.printf("value %d B, %d threads%s: median ratio %.2f (min %.2f, max %.2f); by the callers' CPU"
+                    + " time per op: %.2f (min %.2f, max %.2f)%n", valueSize, threads, extra, ratios[rounds / 2],
+                    ratios[0], ratios[rounds - 1], cpuRatios[rounds / 2], cpuRatios[0], cpuRatios[rounds - 1]);
         } finally {
             try (Stream<Path> files = Files.walk(root)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -76,11 +86,12 @@ public final class RocksSetRatio {
         }
     }
 
-    /** Ops per second of one side over one round. */
-    private static double run(int threads, long millis, boolean engineSide, Key[] keys, ByteBuffer[] rawKeys,
+    /** Ops per second of one side over one round, and its callers' CPU nanoseconds per op. */
+    private static double[] run(int threads, long millis, boolean engineSide, Key[] keys, ByteBuffer[] rawKeys,
             ByteBuffer value, StorageEngine engine, RawRocks raw) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         long[] counts = new long[threads];
+        long[] cpu = new long[threads];
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
@@ -90,6 +101,7 @@ public final class RocksSetRatio {
                 ByteBuffer key = ByteBuffer.allocateDirect(Key.MAX_ENCODED_BYTES);
                 try {
                     start.await();
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     long n = 0;
                     while (!stop.get()) {
                         int i = random.nextInt(keys.length);
@@ -103,6 +115,7 @@ public final class RocksSetRatio {
                         n++;
                     }
                     counts[id] = n;
+                    cpu[id] = THREADS.getCurrentThreadCpuTime() - cpuStart;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -117,6 +130,7 @@ public final class RocksSetRatio {
             w.join();
         }
         double seconds = (System.nanoTime() - began) / 1e9;
-        return Arrays.stream(counts).sum() / seconds;
+        long ops = Arrays.stream(counts).sum();
+        return new double[] {ops / seconds, Arrays.stream(cpu).sum() / (double) Math.max(1, ops)};
     }
 }

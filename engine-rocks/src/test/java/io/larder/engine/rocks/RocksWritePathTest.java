@@ -59,6 +59,8 @@ class RocksWritePathTest {
                     Thread.sleep(5);
                 }
                 assertThat(commits.openMembers()).isEqualTo(waiting);
+                assertThat(engine.get(Key.of("first"))).as("not visible before its group is written").isNull();
+                assertThat(engine.get(Key.of("w0"))).as("nor a write of the next group").isNull();
                 release.countDown();
                 long v1 = first.get(30, TimeUnit.SECONDS);
                 for (Future<Long> f : others) {
@@ -81,7 +83,7 @@ class RocksWritePathTest {
     }
 
     @Test
-    void aSetOverAnEntryWithALongTagSectionDropsAllOfItsRowsAndCharges() {
+    void aSetOverAnEntryWithALongTagSectionDropsAllOfItsRowsAndCharges() throws Exception {
         List<String> tags = new ArrayList<>();
         for (int i = 0; i < WriteOptions.MAX_TAGS; i++) {
             tags.add(String.valueOf((char) ('a' + i)).repeat(WriteOptions.MAX_TAG_BYTES));
@@ -93,8 +95,10 @@ class RocksWritePathTest {
             long expected = Records.charge(key.encodedBytes().length, Records.HEADER + 100);
             assertThat(engine.stats().bytesUsed()).as("charged for the new record only").isEqualTo(expected);
             assertThat(engine.stats().entries()).isEqualTo(1);
+            Store store = store(engine);
+            assertThat(rows(store, store.tagged)).as("tag rows of the old record").isZero();
+            assertThat(rows(store, store.queue)).as("queue rows").isEqualTo(1);
             engine.invalidateTag(tags.get(15), InvalidationMode.REMOVE);
-            assertThat(engine.sweepNow()).as("no tag row of the old record is left to sweep").isZero();
             assertThat(engine.get(key).value()).hasSize(100);
         }
         try (RocksEngine engine = Stores.open(tmp.resolve("s"), clock)) {
@@ -107,6 +111,22 @@ class RocksWritePathTest {
         java.lang.reflect.Field f = RocksEngine.class.getDeclaredField("writes");
         f.setAccessible(true);
         return ((WritePath) f.get(engine)).commits();
+    }
+
+    private static Store store(RocksEngine engine) throws Exception {
+        java.lang.reflect.Field f = RocksEngine.class.getDeclaredField("store");
+        f.setAccessible(true);
+        return (Store) f.get(engine);
+    }
+
+    private static int rows(Store store, org.rocksdb.ColumnFamilyHandle family) {
+        int n = 0;
+        try (org.rocksdb.RocksIterator it = store.db.newIterator(family)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void await(CountDownLatch latch) {
