@@ -9,6 +9,7 @@ import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
 import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
+import io.larder.spi.Expiry;
 import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.StorageEngine;
@@ -187,9 +188,9 @@ public final class RocksEngine implements StorageEngine {
         }
     }
 
-    /** A set does not look at the current entry: it reads only the old record's header (see WritePath). */
+    // a set does not look at the current entry: it reads only the old record's head (WritePath#set)
     @Override
-    public long set(Key key, ByteBuffer value, io.larder.spi.Expiry expiry, int flags) {
+    public long set(Key key, ByteBuffer value, Expiry expiry, int flags) {
         Checks.key(key);
         Checks.value(value, settings.maxValueSize());
         Checks.expiry(expiry);
@@ -205,7 +206,7 @@ public final class RocksEngine implements StorageEngine {
         return set(key, value, options.expiry(), options.flags(), options.tags());
     }
 
-    private long set(Key key, ByteBuffer value, io.larder.spi.Expiry expiry, int flags, List<String> tags) {
+    private long set(Key key, ByteBuffer value, Expiry expiry, int flags, List<String> tags) {
         gate.enter();
         try {
             long version = writes.set(key, value, expiry, flags, tags);
