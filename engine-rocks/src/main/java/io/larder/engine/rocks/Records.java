@@ -76,6 +76,27 @@ final class Records {
     static byte[] encode(Record r, byte[] tagSection) {
         byte[] bytes = new byte[HEADER + tagSection.length + r.value().length];
         ByteBuffer b = ByteBuffer.wrap(bytes);
+        header(b, r, tagSection);
+        System.arraycopy(tagSection, 0, bytes, HEADER, tagSection.length);
+        System.arraycopy(r.value(), 0, bytes, HEADER + tagSection.length, r.value().length);
+        return bytes;
+    }
+
+    /**
+     * Encodes a record of {@code r}'s header and tags and of the {@code value} (its remaining bytes,
+     * its position unchanged) into {@code dst} from 0; {@code dst} is left flipped over the record.
+     * {@code dst} must hold {@link #HEADER} + the tag section + the value.
+     */
+    static ByteBuffer encode(Record r, byte[] tagSection, ByteBuffer value, ByteBuffer dst) {
+        dst.clear();
+        header(dst, r, tagSection);
+        dst.put(HEADER, tagSection);
+        int length = value.remaining();
+        dst.put(HEADER + tagSection.length, value, value.position(), length);
+        return dst.position(0).limit(HEADER + tagSection.length + length);
+    }
+
+    private static void header(ByteBuffer b, Record r, byte[] tagSection) {
         b.put(OFF_FORMAT, RECORD_FORMAT);
         b.put(OFF_BITS, (byte) ((r.stale() ? BIT_STALE : 0) | (r.placeholder() ? BIT_PLACEHOLDER : 0)));
         b.putShort(OFF_TAG_LENGTH, (short) tagSection.length);
@@ -85,9 +106,6 @@ final class Records {
         b.putLong(OFF_STORED, r.storedAt());
         b.putLong(OFF_LEASE, r.leaseUntil());
         b.putLong(OFF_QUEUE, r.queuePos());
-        System.arraycopy(tagSection, 0, bytes, HEADER, tagSection.length);
-        System.arraycopy(r.value(), 0, bytes, HEADER + tagSection.length, r.value().length);
-        return bytes;
     }
 
     /** Decodes a whole record (the write path's copy). */
@@ -102,6 +120,30 @@ final class Records {
                 b.getLong(OFF_STORED), tags(b, 0), (bits & BIT_STALE) != 0, (bits & BIT_PLACEHOLDER) != 0,
                 b.getLong(OFF_LEASE), b.getLong(OFF_QUEUE));
     }
+
+    /**
+     * Sets the version and queue position of an encoded record: the write path encodes a record
+     * before its version is drawn, and sets them under the commit lock.
+     */
+    static void stamp(ByteBuffer b, long version, long queuePos) {
+        b.putLong(OFF_VERSION, version);
+        b.putLong(OFF_QUEUE, queuePos);
+    }
+
+    /**
+     * Decodes the header and tags of a record read only in part (its first {@code head.limit()}
+     * bytes, at least the header and the tag section): the record has an empty value in place of
+     * its own. For a write that replaces the value without looking at it.
+     */
+    static Record decodeHead(ByteBuffer head) {
+        check(head, 0);
+        int bits = head.get(OFF_BITS);
+        return new Record(NO_VALUE, head.getLong(OFF_VERSION), head.getLong(OFF_EXPIRES), head.getInt(OFF_FLAGS),
+                head.getLong(OFF_STORED), tags(head, 0), (bits & BIT_STALE) != 0, (bits & BIT_PLACEHOLDER) != 0,
+                head.getLong(OFF_LEASE), head.getLong(OFF_QUEUE));
+    }
+
+    private static final byte[] NO_VALUE = new byte[0];
 
     /** Refuses a record whose header this build cannot read. */
     static void check(ByteBuffer b, int at) {

@@ -9,6 +9,7 @@ import io.larder.spi.EngineClosedException;
 import io.larder.spi.EngineStats;
 import io.larder.spi.Entry;
 import io.larder.spi.EntryReader;
+import io.larder.spi.Expiry;
 import io.larder.spi.InvalidationMode;
 import io.larder.spi.Key;
 import io.larder.spi.StorageEngine;
@@ -187,6 +188,37 @@ public final class RocksEngine implements StorageEngine {
         }
     }
 
+    // a set does not look at the current entry: it reads only the old record's head (WritePath#set)
+    @Override
+    public long set(Key key, ByteBuffer value, Expiry expiry, int flags) {
+        Checks.key(key);
+        Checks.value(value, settings.maxValueSize());
+        Checks.expiry(expiry);
+        return set(key, value, expiry, flags, List.of());
+    }
+
+    @Override
+    public long set(Key key, ByteBuffer value, WriteOptions options) {
+        Objects.requireNonNull(options, "write options must not be null");
+        Checks.key(key);
+        Checks.value(value, settings.maxValueSize());
+        Checks.expiry(options.expiry());
+        return set(key, value, options.expiry(), options.flags(), options.tags());
+    }
+
+    private long set(Key key, ByteBuffer value, Expiry expiry, int flags, List<String> tags) {
+        gate.enter();
+        try {
+            long version = writes.set(key, value, expiry, flags, tags);
+            if (room.over()) {
+                room.makeRoom(key.encodedBytes());
+            }
+            return version;
+        } finally {
+            gate.leave();
+        }
+    }
+
     @Override
     public long invalidateTag(String tag, InvalidationMode mode) {
         WriteOptions.checkTag(tag);
@@ -323,6 +355,7 @@ public final class RocksEngine implements StorageEngine {
         specific.put("reservedVersion", versions.reserved());
         specific.put("tagWatermarks", (long) marks.size());
         specific.put("secondChances", figures.secondChances.sum());
+        specific.put("writeGroups", writes.commits().groups.sum());
         if (withDisk) {
             specific.put("diskBytes", store.diskBytes());
             specific.put("blockCacheBytes", store.property(store.entries, "rocksdb.block-cache-usage"));
@@ -349,6 +382,7 @@ public final class RocksEngine implements StorageEngine {
             upkeep.close();
             EngineStats last = figures(idle);
             if (idle) {
+                writes.close();
                 store.close();
             } else {
                 LOG.log(Level.WARNING, "engine 'rocksdb' in " + store.dir + ": a read callback still runs after "

@@ -46,23 +46,23 @@ final class Watermarks {
     }
 
     /**
-     * Sets the tag's mark of one kind to a new version from {@code versions}; returns it. The mark is
-     * drawn and published under {@code commits}, the lock writes draw and commit their versions
-     * under, so a write with a lower version is never made visible after the mark.
+     * Sets the tag's mark of one kind to a new version; returns it. The mark is drawn and published
+     * through {@link Commits#exclusive}, after every write drawn before it is visible and before any
+     * later one is drawn, so a write with a lower version is never made visible after the mark.
      */
-    long invalidate(String tag, boolean remove, VersionCounter versions, java.util.concurrent.locks.Lock commits) {
+    long invalidate(String tag, boolean remove, VersionCounter versions, Commits commits) {
         lock.writeLock().lock();
-        commits.lock();
         try {
-            long mark = versions.next();
-            long[] current = marks.getOrDefault(tag, new long[2]);
-            long[] next = remove ? new long[] {mark, current[1]} : new long[] {current[0], mark};
-            store.put(store.durable, store.tags, tag.getBytes(StandardCharsets.UTF_8),
-                    ByteBuffer.allocate(16).putLong(next[0]).putLong(next[1]).array());
-            marks.put(tag, next);
-            return mark;
+            return commits.exclusive(() -> {
+                long mark = versions.next();
+                long[] current = marks.getOrDefault(tag, new long[2]);
+                long[] next = remove ? new long[] {mark, current[1]} : new long[] {current[0], mark};
+                store.put(store.durable, store.tags, tag.getBytes(StandardCharsets.UTF_8),
+                        ByteBuffer.allocate(16).putLong(next[0]).putLong(next[1]).array());
+                marks.put(tag, next);
+                return mark;
+            });
         } finally {
-            commits.unlock();
             lock.writeLock().unlock();
         }
     }
