@@ -2,22 +2,23 @@ package io.larder.engine.rocks;
 
 /**
  * Holds the disk (live SST files plus the WAL) within capacity by steering {@link Room}'s eviction
- * target. Run by the upkeep thread, never per write: it measures the disk D and the entries' bytes
- * L and, when RocksDB is {@linkplain Store#settled() settled}, sets the target to
- * {@code min(capacity, HEADROOM * capacity * L / D)}.
+ * target. Run by the upkeep thread, never per write: when RocksDB is {@linkplain Store#settled()
+ * settled} it measures the disk D and the entries' bytes L and sets the target to
+ * {@code min(capacity, HEADROOM * capacity / r)}, r being the disk bytes per accounted byte.
  *
- * <p>Hysteresis, so compaction lag never causes over-eviction: the target is only lowered on a
- * clean measurement, taken right after a flush and compaction of the entries that this class
- * starts itself when a settled disk is over budget (deleted data and tombstones then no longer
- * count in D). Such a compaction runs at most once per {@value #COMPACTION_GAP} runs. On a settled
- * disk within budget the target may only rise (D may still hold deleted data, which would make a
- * lower figure too low). {@link #HEADROOM} leaves room for the memtable flushes, level-0 files and
- * tombstones that pile up between compactions, so a steady churn does not force a compaction on
- * every run.
+ * <p>Compaction lag must not cause over-eviction: the disk still holds the data of entries removed
+ * since the last compaction, so D / L overstates r. Two things guard against it. The target is
+ * only lowered right after a flush and compaction of the entries that this class starts itself
+ * when a settled disk is over budget (at most once per {@value #COMPACTION_GAP} runs), and r is
+ * estimated as D / (L + G), G being the accounted bytes of the entries removed since that
+ * compaction began (their count times the mean entry; writes go on meanwhile). G counts every
+ * removal as still on disk, so r errs low and the target high: the disk, not the store, pays for
+ * an error, and the next compaction corrects it. The target rises again (toward capacity, e.g. when
+ * values start to compress) on a settled disk below {@code HEADROOM * capacity}.
  */
 final class DiskBudget {
 
-    /** The share of capacity a clean disk is steered to. */
+    /** The share of capacity a clean disk is steered to: room for flushes, level-0 files and tombstones. */
     static final double HEADROOM = 0.9;
     /** The target never goes below this share of capacity, whatever a measurement says. */
     static final int FLOOR_SHARE = 4;
@@ -29,25 +30,27 @@ final class DiskBudget {
     private final Figures figures;
     private final long capacity;
     private int runsSinceCompaction = COMPACTION_GAP;
-    private volatile long diskBytes = -1;
+    /** Entries removed (every way but replacement) when the last compaction of ours began. */
+    private long removedAtCompaction;
 
     DiskBudget(Store store, Room room, Figures figures, long capacity) {
         this.store = store;
         this.room = room;
         this.figures = figures;
         this.capacity = capacity;
+        this.removedAtCompaction = removed();
     }
 
     /** One measurement; may compact and set the target. Eviction down to it is the caller's. */
     void run() {
         runsSinceCompaction++;
-        long disk = measure();
+        long disk = store.diskBytes();
         if (!store.settled()) {
             return;
         }
         if (disk <= capacity) {
-            long raised = target(figures.bytes.get(), disk);
-            if (raised > room.target()) {
+            long raised = target(disk);
+            if (disk <= HEADROOM * capacity && raised > room.target()) {
                 room.target(raised);
             }
             return;
@@ -56,29 +59,29 @@ final class DiskBudget {
             return;
         }
         runsSinceCompaction = 0;
+        removedAtCompaction = removed();
         store.flushAndCompact();
-        disk = measure();
+        disk = store.diskBytes();
         if (disk > capacity) {
-            room.target(Math.min(room.target(), target(figures.bytes.get(), disk)));
+            room.target(Math.min(room.target(), target(disk)));
         }
     }
 
-    private long measure() {
-        long disk = store.diskBytes();
-        diskBytes = disk;
-        return disk;
+    private long removed() {
+        return figures.evictions.sum() + figures.deletes.sum() + figures.expirations.sum()
+                + figures.invalidations.sum();
     }
 
-    private long target(long entryBytes, long disk) {
-        if (disk <= 0) {
+    /** The target for this disk figure: capacity when it cannot be measured. */
+    private long target(long disk) {
+        long entries = figures.entries.get();
+        long live = figures.bytes.get();
+        if (disk <= 0 || entries <= 0 || live <= 0) {
             return capacity;
         }
-        double t = HEADROOM * capacity * ((double) entryBytes / disk);
+        double gone = Math.max(0, removed() - removedAtCompaction) * ((double) live / entries);
+        double perByte = disk / (live + gone);
+        double t = HEADROOM * capacity / perByte;
         return (long) Math.max(capacity / FLOOR_SHARE, Math.min(capacity, t));
-    }
-
-    /** The last measured disk bytes (live SST files plus WAL), or -1 before the first run. */
-    long diskBytes() {
-        return diskBytes;
     }
 }
