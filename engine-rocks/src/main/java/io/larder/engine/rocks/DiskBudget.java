@@ -43,7 +43,9 @@ final class DiskBudget {
 
     /** One measurement; may compact and set the target. Eviction down to it is the caller's. */
     void run() {
-        runsSinceCompaction++;
+        if (runsSinceCompaction < COMPACTION_GAP) {
+            runsSinceCompaction++; // capped: a store that never goes over budget must not wrap it
+        }
         long disk = store.diskBytes();
         if (!store.settled()) {
             return;
