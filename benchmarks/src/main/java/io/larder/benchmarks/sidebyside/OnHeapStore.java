@@ -62,7 +62,9 @@ final class OnHeapStore extends Store {
 
     @Override
     Object set(Context c, int i) {
-        return map.put(data.keys[i], data.valueA);
+        // every other store copies the caller's bytes; a map that kept the caller's array would
+        // measure a reference store, not the cost of owning a value
+        return map.put(data.keys[i], data.valueA.clone());
     }
 
     /** The map compares by identity: read the array there, then replace exactly that one. */
@@ -70,7 +72,7 @@ final class OnHeapStore extends Store {
     boolean cas(Context c, int i) {
         Key key = data.keys[i];
         byte[] seen = map.get(key);
-        return map.replace(key, seen, other(seen));
+        return map.replace(key, seen, other(seen).clone());
     }
 
     @Override

@@ -68,8 +68,10 @@ final class Commits implements AutoCloseable {
      * write holding them returned (in the durability mode of the settings).
      *
      * @return the version drawn, or 0
-     * @throws LarderException if the RocksDB write failed, or a write of the same group could not be
-     *         added to its batch; nothing of the group is stored then
+     * @throws LarderException if the RocksDB write failed, or a write of the same group could neither
+     *         be added to its batch nor taken back out; nothing of the group is stored then. When
+     *         {@code rows} itself throws, its rows are taken back and only this call fails, with
+     *         what it threw (a {@code RocksDBException} as a {@code LarderException})
      */
     long commit(boolean draw, Rows rows) {
         Group g;
@@ -78,14 +80,24 @@ final class Commits implements AutoCloseable {
         try {
             version = draw ? versions.next() : 0;
             g = group;
+            g.batch.setSavePoint();
             try {
                 rows.append(g.batch, version);
+                g.batch.popSavePoint();
             } catch (RocksDBException | RuntimeException | Error e) {
-                // the batch may hold part of the rows: the whole group fails, nothing of it is written
-                LarderException failure = new LarderException("RocksDB write failed: a write of its group could"
-                        + " not be added to the batch: " + e, e);
-                if (g.failure == null) {
-                    g.failure = failure;
+                // only this write fails: its part of the batch is taken back, the group goes on
+                if (!rollBack(g)) {
+                    LarderException failure = new LarderException("RocksDB write failed: a write of its group"
+                            + " could not be taken back out of the batch: " + e, e);
+                    if (g.failure == null) {
+                        g.failure = failure; // the whole group fails: nothing of it is written
+                    }
+                } else {
+                    if (e instanceof Error) {
+                        throw (Error) e;
+                    }
+                    throw e instanceof RocksDBException ? Store.failure("write", (RocksDBException) e)
+                            : (RuntimeException) e;
                 }
             }
             g.members++;
@@ -105,6 +117,16 @@ final class Commits implements AutoCloseable {
             throw g.failure;
         }
         return version;
+    }
+
+    /** Takes the rows appended since the last save point out of the group's batch; false if it cannot. */
+    private static boolean rollBack(Group g) {
+        try {
+            g.batch.rollbackToSavePoint();
+            return true;
+        } catch (RocksDBException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -34,7 +34,8 @@ import org.rocksdb.WriteBatch;
  * the seams together and guards the native store's lifetime; each seam is its own class: opening
  * and closing ({@link Store}), versions ({@link VersionCounter}), the read path ({@link ReadPath}),
  * the write path ({@link WritePath}), expiry and tag reclaim ({@link Sweeper}), eviction
- * ({@link Room}), tag watermarks ({@link Watermarks}) and hit statistics ({@link HitStats}).
+ * ({@link Room}), the disk budget ({@link DiskBudget}), tag watermarks ({@link Watermarks}) and hit
+ * statistics ({@link HitStats}).
  *
  * <p>Every operation is atomic and linearizable per key: a read is one point read of the key's
  * record (RocksDB reads see whole write batches); a read-modify-write runs under the key's stripe
@@ -63,6 +64,7 @@ public final class RocksEngine implements StorageEngine {
     private final WritePath writes;
     private final ReadPath reads;
     private final Room room;
+    private final DiskBudget disk;
     private final Sweeper sweeper;
     private final BackgroundTask upkeep;
     private final Object closeLock = new Object();
@@ -83,6 +85,7 @@ public final class RocksEngine implements StorageEngine {
                 settings.maxValueSize());
         this.reads = new ReadPath(store, marks, stats, readMarks, figures, clock);
         this.room = new Room(store, writes, versions, readMarks, figures, clock, settings.capacity());
+        this.disk = new DiskBudget(store, room, figures, settings.capacity());
         this.sweeper = new Sweeper(store, writes, marks, figures, clock);
         // a store reopened with a smaller capacity
         room.makeRoom(null);
@@ -114,6 +117,7 @@ public final class RocksEngine implements StorageEngine {
             return;
         }
         sweeper.run();
+        disk.run();
         room.makeRoom(null);
     }
 
@@ -356,6 +360,7 @@ public final class RocksEngine implements StorageEngine {
         specific.put("tagWatermarks", (long) marks.size());
         specific.put("secondChances", figures.secondChances.sum());
         specific.put("writeGroups", writes.commits().groups.sum());
+        specific.put("evictionTarget", room.target());
         if (withDisk) {
             specific.put("diskBytes", store.diskBytes());
             specific.put("blockCacheBytes", store.property(store.entries, "rocksdb.block-cache-usage"));

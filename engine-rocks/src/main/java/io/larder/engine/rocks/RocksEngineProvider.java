@@ -20,11 +20,12 @@ public final class RocksEngineProvider implements EngineProvider {
     /** The store's directory; created owner-only (0700) if missing. */
     public static final Option<Path> PATH = Option.path("path",
             "directory of the store, created owner-only (0700) if missing; its files are made 0600");
-    /** The bound on the entries' bytes. */
+    /** The bound on the entries' bytes and on the disk. */
     public static final Option<Long> CAPACITY = Option.size("capacity", 1L << 30, 1L << 20,
             "bytes the entries may take (encoded key, record header, tags, value and " + Records.ENTRY_OVERHEAD
-                    + " bytes of index rows per entry); past it the oldest-written entries are evicted, with a"
-                    + " second chance for entries read since");
+                    + " bytes of index rows per entry), and the disk budget (live SST files plus the WAL);"
+                    + " past either the oldest-written entries are evicted, with a second chance for entries read"
+                    + " since");
     /** The largest value. */
     public static final Option<Long> MAX_VALUE_SIZE = Option.size("maxValueSize", 1L << 20, 1,
             "the largest value stored (a larger one is refused); at most capacity/" + RocksEngineProvider.VALUE_SHARE
@@ -55,10 +56,16 @@ public final class RocksEngineProvider implements EngineProvider {
     /** Write buffer. */
     public static final Option<Long> WRITE_BUFFER = Option.size("writeBuffer", 64L << 20, 1L << 20,
             "bytes of the entries' memtable before it is flushed to an SST file (the index column families use a"
-                    + " quarter of it)");
+                    + " quarter of it, at least 1m); when not given, capacity/" + RocksEngineProvider.BUFFER_SHARE
+                    + " between 64k and 64m, so memtables and the WAL stay a small part of the disk budget");
 
     /** Capacity must be at least this many times maxValueSize, so eviction always makes room. */
     static final int VALUE_SHARE = 8;
+    /** Without a writeBuffer option, the memtable is this share of capacity (it and the WAL pin disk). */
+    static final int BUFFER_SHARE = 16;
+    /** Bounds of the write buffer derived from capacity. */
+    static final long SMALLEST_DERIVED_BUFFER = 64L << 10;
+    static final long LARGEST_DERIVED_BUFFER = 64L << 20;
     /** The largest maxValueSize: a value is handled as one array. */
     static final long LARGEST_VALUE = 256L << 20;
 
@@ -112,7 +119,15 @@ public final class RocksEngineProvider implements EngineProvider {
         }
         return new RocksSettings(config.require(PATH), capacity, maxValueSize, sync, disableWal,
                 config.require(SWEEP_INTERVAL), config.require(BLOCK_CACHE), config.require(BLOOM_BITS),
-                config.require(COMPRESSION), config.require(BOTTOMMOST_COMPRESSION), config.require(WRITE_BUFFER),
+                config.require(COMPRESSION), config.require(BOTTOMMOST_COMPRESSION), writeBuffer(config, capacity),
                 config.clock());
+    }
+
+    /** The given write buffer, or one derived from capacity so a small store is not pinned over budget. */
+    static long writeBuffer(EngineConfig config, long capacity) {
+        if (config.options().containsKey(WRITE_BUFFER.name())) {
+            return config.require(WRITE_BUFFER);
+        }
+        return Math.max(SMALLEST_DERIVED_BUFFER, Math.min(LARGEST_DERIVED_BUFFER, capacity / BUFFER_SHARE));
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * What a {@link RocksEngine} is opened with, checked by {@link RocksEngineProvider}.
  *
  * @param path the store's directory
- * @param capacity the bound on the entries' bytes (keys, records and per-entry overhead)
+ * @param capacity the bound on the entries' bytes (keys, records and per-entry overhead) and on the
+ *        disk (live SST files plus the WAL)
  * @param maxValueSize the largest value stored
  * @param sync whether every write is flushed to disk (fsync of the WAL) before it returns
  * @param disableWal whether writes skip the write-ahead log (lost on a crash)
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param bloomBitsPerKey bits per key of the bloom filters; 0 for none
  * @param compression compression of every level but the last
  * @param bottommostCompression compression of the last level
- * @param writeBuffer bytes of the entries' memtable before it is flushed
+ * @param writeBuffer bytes of the entries' memtable before it is flushed (given, or derived from capacity)
  * @param clock the only clock the engine reads
  */
 record RocksSettings(Path path, long capacity, long maxValueSize, boolean sync, boolean disableWal,

@@ -9,11 +9,12 @@ import org.rocksdb.RocksIterator;
 
 /**
  * Eviction: keeps the entries' bytes (by the engine's accounting, {@link Records#charge}) within
- * capacity. Policy: second chance (CLOCK) over write order. Every entry has a row in the queue
- * column family at the position it was written (its version); eviction walks the queue from the
- * head; an entry read since it joined (a {@link ReadMarks} bit) moves to the back once, by moving
+ * the eviction target: capacity, or less when the disk budget needs it ({@link DiskBudget} sets the
+ * target; it is never above capacity, so {@code bytesUsed} stays within capacity). Policy: second
+ * chance (CLOCK) over write order. Every entry has a row in the queue column family at the position
+ * it was written (its version); eviction walks the queue from the head; an entry read since it joined (a {@link ReadMarks} bit) moves to the back once, by moving
  * its row only; otherwise it is removed. A row whose entry has since been rewritten or removed is
- * dropped when met. The writer whose write crossed the capacity evicts, after releasing its key,
+ * dropped when met. The writer whose write crossed the target evicts, after releasing its key,
  * never the entry it just wrote. One evictor runs at a time; writers never wait for the disk
  * space, which compaction returns later.
  */
@@ -29,6 +30,8 @@ final class Room {
     private final Figures figures;
     private final Clock clock;
     private final long capacity;
+    /** The entries' bytes eviction keeps to: at most capacity, lowered for the disk budget. */
+    private volatile long target;
     private final ReentrantLock lock = new ReentrantLock();
     /** Every queue row below this position is gone: iteration starts here, past the tombstones. */
     private long head;
@@ -42,13 +45,23 @@ final class Room {
         this.figures = figures;
         this.clock = clock;
         this.capacity = capacity;
+        this.target = capacity;
     }
 
     boolean over() {
-        return figures.bytes.get() > capacity;
+        return figures.bytes.get() > target;
     }
 
-    /** Evicts until within capacity, sparing {@code justWritten} (may be null). */
+    long target() {
+        return target;
+    }
+
+    /** Sets the eviction target, clamped to capacity; the next write or upkeep run evicts down to it. */
+    void target(long bytes) {
+        target = Math.min(capacity, bytes);
+    }
+
+    /** Evicts until within the target, sparing {@code justWritten} (may be null). */
     void makeRoom(byte[] justWritten) {
         if (!over()) {
             return;

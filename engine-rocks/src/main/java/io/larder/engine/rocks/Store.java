@@ -52,6 +52,12 @@ final class Store implements AutoCloseable {
     static final byte[] META_COUNT = bytes("entryCount");
     static final byte[] META_BYTES = bytes("entryBytes");
 
+    /**
+     * The WAL files are at most this many write buffers in all: past it RocksDB flushes the column
+     * families that pin the oldest WAL file, so rarely written index families never keep it alive.
+     */
+    static final int WAL_SHARE = 2;
+
     private static final List<String> FAMILIES = List.of("default", "entries", "queue", "expiry", "tagged", "tags");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
@@ -119,7 +125,8 @@ final class Store implements AutoCloseable {
             DBOptions dbOptions = add(natives, new DBOptions().setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true).setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                     .setMaxLogFileSize(1 << 20).setKeepLogFileNum(2).setMaxBackgroundJobs(2)
-                    .setAtomicFlush(s.disableWal()).setBytesPerSync(1 << 20));
+                    .setAtomicFlush(s.disableWal()).setBytesPerSync(1 << 20)
+                    .setMaxTotalWalSize(WAL_SHARE * s.writeBuffer()));
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (String family : FAMILIES) {
                 ColumnFamilyOptions cf = add(natives, new ColumnFamilyOptions());
@@ -133,7 +140,8 @@ final class Store implements AutoCloseable {
                 cf.setTableFormatConfig(table);
                 cf.setCompressionType(compression(s.compression()));
                 cf.setBottommostCompressionType(compression(s.bottommostCompression()));
-                cf.setWriteBufferSize(isEntries ? s.writeBuffer() : Math.max(1 << 20, s.writeBuffer() / 4));
+                cf.setWriteBufferSize(isEntries ? s.writeBuffer()
+                        : Math.min(s.writeBuffer(), Math.max(1 << 20, s.writeBuffer() / 4)));
                 cf.setMaxWriteBufferNumber(2);
                 cf.setLevelCompactionDynamicLevelBytes(true);
                 if (family.equals("default")) {
@@ -302,6 +310,37 @@ final class Store implements AutoCloseable {
             // not available now: leave the WAL out
         }
         return total;
+    }
+
+    /**
+     * Whether RocksDB has no flush or compaction running or pending: then the disk holds what
+     * compaction leaves, and a ratio of entry bytes to disk bytes measured now will not drift.
+     */
+    boolean settled() {
+        if (property(entries, "rocksdb.num-running-compactions") != 0
+                || property(entries, "rocksdb.num-running-flushes") != 0) {
+            return false;
+        }
+        for (ColumnFamilyHandle h : handles) {
+            if (property(h, "rocksdb.compaction-pending") != 0 || property(h, "rocksdb.mem-table-flush-pending") != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Flushes every memtable (so the WAL files can go) and compacts the entries and queue column
+     * families, which drops the data of removed entries and their tombstones now.
+     */
+    void flushAndCompact() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handles);
+            db.compactRange(entries);
+            db.compactRange(queue);
+        } catch (RocksDBException e) {
+            throw failure("compaction", e);
+        }
     }
 
     /** Compacts every column family (tests and benchmarks of disk use). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.larder.spi.ConfigException;
+import io.larder.spi.EngineConfig;
 import io.larder.spi.Key;
 import io.larder.spi.Larder;
 import io.larder.spi.ManualClock;
@@ -11,6 +12,7 @@ import io.larder.spi.StorageEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +43,20 @@ class RocksConfigTest {
         assertThatThrownBy(() -> Stores.open(dir, clock, "compression", "snappy"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("compression");
         assertThat(Files.exists(dir)).as("nothing created by a refused open").isFalse();
+    }
+
+    @Test
+    void theWriteBufferIsDerivedFromCapacityUnlessGiven() {
+        assertThat(writeBuffer(Map.of("capacity", "16m"))).as("capacity/16").isEqualTo(1L << 20);
+        assertThat(writeBuffer(Map.of("capacity", "1m", "maxValueSize", "64k"))).as("at least 64k").isEqualTo(64L << 10);
+        assertThat(writeBuffer(Map.of("capacity", "200g"))).as("at most 64m").isEqualTo(64L << 20);
+        assertThat(writeBuffer(Map.of())).as("default capacity 1g").isEqualTo(64L << 20);
+        assertThat(writeBuffer(Map.of("capacity", "16m", "writeBuffer", "8m"))).as("given").isEqualTo(8L << 20);
+    }
+
+    private long writeBuffer(Map<String, String> options) {
+        Map<String, String> map = new java.util.HashMap<>(options);
+        map.put("path", tmp.resolve("w").toString());
+        return RocksEngineProvider.settings(EngineConfig.of("rocksdb", map)).writeBuffer();
     }
 }

@@ -107,6 +107,49 @@ class RocksWritePathTest {
         }
     }
 
+    @Test
+    void aWriteWhoseRowsFailFailsAloneAndItsGroupIsWritten() throws Exception {
+        try (RocksEngine engine = Stores.open(tmp.resolve("f"), clock)) {
+            Commits commits = commits(engine);
+            Store store = store(engine);
+            CountDownLatch firstWriting = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger calls = new AtomicInteger();
+            commits.beforeWrite(members -> {
+                if (calls.getAndIncrement() == 0) {
+                    firstWriting.countDown();
+                    await(release);
+                }
+            });
+            byte[] junk = "junk".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                Future<Long> first = pool.submit(() -> engine.set(Key.of("first"), new byte[10]));
+                assertThat(firstWriting.await(30, TimeUnit.SECONDS)).isTrue();
+                Future<Long> good = pool.submit(() -> engine.set(Key.of("good"), new byte[10]));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (commits.openMembers() < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                // a write that fails halfway through adding its rows, in the same open group
+                Future<Long> bad = pool.submit(() -> commits.commit(true, (batch, version) -> {
+                    batch.put(store.entries, junk, new byte[1]);
+                    throw new IllegalStateException("rows failed on purpose");
+                }));
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> bad.get(30, TimeUnit.SECONDS)))
+                        .hasRootCauseMessage("rows failed on purpose");
+                release.countDown();
+                first.get(30, TimeUnit.SECONDS);
+                assertThat(good.get(30, TimeUnit.SECONDS)).as("the other writer of the group").isPositive();
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+            assertThat(engine.get(Key.of("good"))).as("written with its group").isNotNull();
+            assertThat(store.db.get(store.entries, junk)).as("the failed write's rows were taken back").isNull();
+        }
+    }
+
     private static Commits commits(RocksEngine engine) throws Exception {
         java.lang.reflect.Field f = RocksEngine.class.getDeclaredField("writes");
         f.setAccessible(true);
