@@ -29,7 +29,15 @@ final class Room {
     static final int EVICT_ABOVE_PERCENT = 60;
     static final int EVICT_TO_PERCENT = 55;
     /** Most expired entries one write sweeps on its way to making room. */
-    static final int SWEEP_BATCH = 1000;
+    static final int SWEEP_IN_WRITE = 8;
+    /** Most entries one write evicts in its own transaction. */
+    static final int EVICT_IN_WRITE = 4;
+    /** Most queue rows one write handles (second chances included) in its own transaction. */
+    static final int STEPS_IN_WRITE = 32;
+    /** Most entries recovery evicts in one of its transactions (halved when even that meets a full map). */
+    static final int RECOVER_BATCH = 16;
+    /** Most transactions one recovery runs. */
+    static final int RECOVER_TRANSACTIONS = 256;
     /** Pages a write needs besides its record: the tree pages it copies. */
     static final int WRITE_SLACK_PAGES = 16;
     /** Queue rows recovery looks through for a record as large as the one a write needs. */
@@ -52,14 +60,25 @@ final class Room {
         this.lowPages = mapPages * EVICT_TO_PERCENT / 100;
     }
 
-    /** Called by a write after its work, in its transaction: evicts down to the low mark if above the high one. */
+    /**
+     * Called by a write after its work, in its transaction: above the high mark, sweeps a few
+     * expired entries and evicts a few entries, towards the low mark. The work is bounded because
+     * every leaf a transaction changes is copied, and the old copy is reusable only after the
+     * commit: evicting far under random keys in one transaction touches nearly every leaf and
+     * needs more free pages than the map has. A few evictions per write still outpace the one
+     * entry a write adds.
+     */
     void makeRoom(Txn<ByteBuffer> txn, long now) {
         if (db.treePages(txn) <= highPages) {
             return;
         }
-        store.sweep(txn, now, SWEEP_BATCH);
-        while (db.treePages(txn) > lowPages && store.evictOne(txn, true)) {
-            // one entry at a time, measured after each
+        store.sweep(txn, now, SWEEP_IN_WRITE);
+        long first = store.evictedSoFar();
+        for (int step = 0; step < STEPS_IN_WRITE && store.evictedSoFar() - first < EVICT_IN_WRITE
+                && db.treePages(txn) > lowPages; step++) {
+            if (!store.evictOne(txn, true)) {
+                break;
+            }
         }
     }
 
@@ -76,29 +95,48 @@ final class Room {
     boolean recover(int recordBytes, int attempt, boolean belowFloor) {
         long need = ((long) recordBytes / db.pageSize + WRITE_SLACK_PAGES) << Math.min(attempt, MAX_DOUBLINGS);
         boolean evicted = false;
-        try {
+        int batch = RECOVER_BATCH;
+        long target = -1;
+        boolean large = recordBytes > db.pageSize && attempt > 0;
+        for (int round = 0; round < RECOVER_TRANSACTIONS; round++) {
             store.begin();
             try (Txn<ByteBuffer> txn = db.txnWrite()) {
-                if (recordBytes <= db.pageSize && db.treePages(txn) <= highPages) {
-                    // Not even a page was free while the entries take less than the high mark: the
-                    // free pages are pinned by a read. Evicting would only spend pages; wait.
-                    return false;
+                long pages = db.treePages(txn);
+                if (target < 0) {
+                    target = Math.max(pages - need, belowFloor ? 0 : lowPages / 2);
                 }
+                if (pages <= target && !large) {
+                    break;
+                }
+                boolean any = false;
                 // A value of several pages needs them in a row: freeing an older record at least
                 // as large gives one, where freeing many small ones may not.
-                if (recordBytes > db.pageSize && attempt > 0) {
-                    evicted = store.evictOneAtLeast(txn, recordBytes, LARGE_SCAN);
+                if (large) {
+                    any = store.evictOneAtLeast(txn, recordBytes, LARGE_SCAN);
+                    large = false;
                 }
-                long target = Math.max(db.treePages(txn) - need, belowFloor ? 0 : lowPages / 2);
-                while (db.treePages(txn) > target && store.evictOne(txn, false)) {
-                    evicted = true;
+                // Small transactions: each copies only the leaves it changes, so each needs few pages.
+                for (int i = 0; i < batch && db.treePages(txn) > target && store.evictOne(txn, false); i++) {
+                    any = true;
                 }
-                if (!evicted) {
-                    return false; // closing aborts: nothing written, no page spent
+                if (!any) {
+                    break; // closing aborts: nothing written, no page spent
                 }
                 txn.commit();
                 store.committed();
+                evicted = true;
+            } catch (Env.MapFullException e) {
+                versions.aborted();
+                if (batch == 1) {
+                    break; // not even one eviction finds its pages: reads pin them
+                }
+                batch /= 2;
             }
+        }
+        if (!evicted) {
+            return false;
+        }
+        try {
             // Pages freed by a transaction are reusable from the second transaction after it.
             for (int i = 0; i < 2; i++) {
                 try (Txn<ByteBuffer> txn = db.txnWrite()) {
@@ -108,9 +146,8 @@ final class Room {
             }
         } catch (Env.MapFullException e) {
             versions.aborted();
-            return evicted;
         }
-        return evicted;
+        return true;
     }
 
     long highPages() {

@@ -20,6 +20,35 @@ class LmdbRoomTest {
     @TempDir
     Path dir;
 
+    /**
+     * Many small entries under random keys from one thread, ten times what the map holds: no write
+     * may fail for room. Evicting down to the low mark in the write's own transaction copied every
+     * leaf it touched, which took more pages than the map had free.
+     */
+    @Test
+    void manySmallRandomKeysNeverFillTheMap() {
+        long capacity = 2L << 20;
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", Long.toString(capacity),
+                "maxValueSize", "4k", "sync", "false")) {
+            byte[] value = new byte[200];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            random.nextBytes(value);
+            long written = 0;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            for (int i = 0; written < 10 * capacity && System.nanoTime() < deadline; i++) {
+                Key key = Key.of("https://example.org/object/" + random.nextInt(200_000));
+                if (engine.copyValue(key, java.nio.ByteBuffer.allocate(value.length)) < 0) {
+                    engine.set(key, value, Expiry.never(), 0);
+                    written += value.length + key.encodedLength();
+                }
+            }
+            assertThat(written).as("bytes written").isGreaterThanOrEqualTo(capacity);
+            assertThat(engine.stats().bytesUsed()).isLessThanOrEqualTo(capacity);
+            assertThat(engine.stats().entries()).as("entries held").isGreaterThan(1000);
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
     @Test
     void secondChanceForLargeValuesNeedsNoRoom() {
         try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "32m", "maxValueSize", "4m")) {
