@@ -13,16 +13,17 @@ import org.lmdbjava.Txn;
  * So the map must hold, besides the entries' own pages, the pages pinned by open reads, the last
  * transactions' garbage and the gaps of a fragmented free list. Entries are therefore kept at most
  * {@value #EVICT_ABOVE_PERCENT}% of the map: a write that leaves them above it evicts, in its own
- * transaction, down to {@value #EVICT_TO_PERCENT}%, one entry at a time, checking after each, so it
- * never evicts more than that.
+ * transaction, at most {@value #EVICT_IN_WRITE} entries towards {@value #EVICT_TO_PERCENT}%, checking
+ * after each. Every transaction run for room stays small, since what it copies is what it needs free.
  *
  * <p>If a write still meets a full map ({@code MDB_MAP_FULL}: a read held open for long, another
  * process, fragmentation), {@link #recover} evicts what that write needs (doubling on each failed
- * retry, a few times at most), in a transaction of its own, then commits two small transactions so
+ * retry, a few times at most), in transactions of at most {@value #RECOVER_BATCH} entries, then commits two small transactions so
  * that LMDB may reuse what was freed, and the write is retried. Recovery first stops at half the low
  * mark and waits: what stops the write is most likely pages pinned by a read, and evicting more
  * would not help. Only if that lasts does it evict further (LMDB may also miss a run of free pages
- * for a large value in a fragmented free list); when nothing is left, the write waits for readers.
+ * for a large value in a fragmented free list); when nothing is left, or not even a one-entry
+ * eviction finds its pages, the write waits for readers.
  */
 final class Room {
 
@@ -30,6 +31,8 @@ final class Room {
     static final int EVICT_TO_PERCENT = 55;
     /** Most expired entries one write sweeps on its way to making room. */
     static final int SWEEP_IN_WRITE = 8;
+    /** Fewest rows one sweep transaction takes, however small the map. */
+    static final int MIN_SWEEP_BATCH = 8;
     /** Most entries one write evicts in its own transaction. */
     static final int EVICT_IN_WRITE = 4;
     /** Most queue rows one write handles (second chances included) in its own transaction. */
@@ -48,6 +51,7 @@ final class Room {
     private final Databases db;
     private final EntryStore store;
     private final VersionCounter versions;
+    private final long mapPages;
     private final long highPages;
     private final long lowPages;
 
@@ -55,7 +59,7 @@ final class Room {
         this.db = db;
         this.store = store;
         this.versions = versions;
-        long mapPages = capacity / db.pageSize;
+        this.mapPages = capacity / db.pageSize;
         this.highPages = mapPages * EVICT_ABOVE_PERCENT / 100;
         this.lowPages = mapPages * EVICT_TO_PERCENT / 100;
     }
@@ -148,6 +152,15 @@ final class Room {
             versions.aborted();
         }
         return true;
+    }
+
+    /**
+     * Rows one sweep transaction may take, at most {@code max}: under random keys each row removed
+     * copies a leaf of its own, so a transaction of many rows needs as many free pages, and the map
+     * keeps only the room above the high mark for them. An eighth of that room, a few pages a row.
+     */
+    int sweepBatch(int max) {
+        return (int) Math.max(MIN_SWEEP_BATCH, Math.min(max, (mapPages - highPages) / 8));
     }
 
     long highPages() {

@@ -49,6 +49,31 @@ class LmdbRoomTest {
         }
     }
 
+    /**
+     * Expired entries under random keys, swept in one go from a small map: the sweep must count
+     * them as expirations, not evict them (nor anything else) to find room for its own transactions.
+     */
+    @Test
+    void sweepingManyExpiredRandomKeysNeedsNoEviction() {
+        ManualClock clock = new ManualClock();
+        try (LmdbEngine engine = Stores.open(dir, clock, "capacity", "2m", "maxValueSize", "4k", "sync", "false",
+                "sweepInterval", "1h")) {
+            byte[] value = new byte[200];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+            for (int i = 0; i < 2500; i++) {
+                engine.set(Key.of("https://example.org/object/" + random.nextInt(1 << 30)), value,
+                        Expiry.afterMillis(1000), 0);
+            }
+            long entries = engine.stats().entries();
+            long evictions = engine.stats().evictions();
+            clock.advanceMillis(2000);
+            engine.sweepExpired();
+            assertThat(engine.stats().evictions()).as("evictions by the sweep").isEqualTo(evictions);
+            assertThat(engine.stats().expirations()).isEqualTo(entries);
+            assertThat(engine.stats().entries()).isZero();
+        }
+    }
+
     @Test
     void secondChanceForLargeValuesNeedsNoRoom() {
         try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "32m", "maxValueSize", "4m")) {
