@@ -81,6 +81,11 @@ final class EntryStore {
         counters.expirations.add(expirations);
     }
 
+    /** Entries evicted in this transaction so far. */
+    long evictedSoFar() {
+        return evictions;
+    }
+
     int lastRecordSize() {
         return lastRecordSize;
     }

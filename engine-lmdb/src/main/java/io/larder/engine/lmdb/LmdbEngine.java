@@ -71,6 +71,8 @@ public final class LmdbEngine implements StorageEngine {
     private final EntryStore store;
     private final VersionCounter versions;
     private final BackgroundTask sweeper;
+    /** Rows one sweep transaction takes: {@link #MAX_BATCH}, or fewer in a small map (see {@link Room#sweepBatch}). */
+    private final int sweepBatch;
     private final BackgroundTask flusher;
     private final Object closeLock = new Object();
     private volatile boolean closed;
@@ -87,6 +89,7 @@ public final class LmdbEngine implements StorageEngine {
         this.readers = new ReaderPool(db.env, NAME, settings.maxReaders());
         this.durability = new Durability(db.env);
         Room room = new Room(db, store, versions, settings.capacity());
+        this.sweepBatch = room.sweepBatch(MAX_BATCH);
         this.transactions = new Transactions(db, store, room, versions, readers, durability, settings.clock(),
                 settings.capacity());
         this.reads = new ReadPath(db, readers, counters, marks, hitStats, settings.clock());
@@ -260,20 +263,21 @@ public final class LmdbEngine implements StorageEngine {
     /**
      * Removes expired entries and lease placeholders, then entries removed by tag invalidations,
      * then drops the tag watermarks no entry needs any more, now, in transactions of at most
-     * {@value #MAX_BATCH} rows. The background sweeper does the same.
+     * {@value #MAX_BATCH} rows (fewer in a small map, so that a transaction finds the pages it
+     * copies). The background sweeper does the same.
      *
      * @return how many index rows of entries it took
      * @throws EngineClosedException if the engine is closed
      */
     public int sweepExpired() {
         ensureOpen();
-        return writes.sweepExpired(MAX_BATCH);
+        return writes.sweepExpired(sweepBatch);
     }
 
     private void sweepInBackground() {
         try {
             if (!closed) {
-                writes.sweepExpired(MAX_BATCH);
+                writes.sweepExpired(sweepBatch);
                 db.env.readerCheck(); // frees reader slots of processes that died
             }
         } catch (EngineClosedException e) {

@@ -20,6 +20,60 @@ class LmdbRoomTest {
     @TempDir
     Path dir;
 
+    /**
+     * Many small entries under random keys from one thread, ten times what the map holds: no write
+     * may fail for room. Evicting down to the low mark in the write's own transaction copied every
+     * leaf it touched, which took more pages than the map had free.
+     */
+    @Test
+    void manySmallRandomKeysNeverFillTheMap() {
+        long capacity = 2L << 20;
+        try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", Long.toString(capacity),
+                "maxValueSize", "4k", "sync", "false")) {
+            byte[] value = new byte[200];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            random.nextBytes(value);
+            long written = 0;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            for (int i = 0; written < 10 * capacity && System.nanoTime() < deadline; i++) {
+                Key key = Key.of("https://example.org/object/" + random.nextInt(200_000));
+                if (engine.copyValue(key, java.nio.ByteBuffer.allocate(value.length)) < 0) {
+                    engine.set(key, value, Expiry.never(), 0);
+                    written += value.length + key.encodedLength();
+                }
+            }
+            assertThat(written).as("bytes written").isGreaterThanOrEqualTo(capacity);
+            assertThat(engine.stats().bytesUsed()).isLessThanOrEqualTo(capacity);
+            assertThat(engine.stats().entries()).as("entries held").isGreaterThan(1000);
+            assertThat(engine.verify()).isEmpty();
+        }
+    }
+
+    /**
+     * Expired entries under random keys, swept in one go from a small map: the sweep must count
+     * them as expirations, not evict them (nor anything else) to find room for its own transactions.
+     */
+    @Test
+    void sweepingManyExpiredRandomKeysNeedsNoEviction() {
+        ManualClock clock = new ManualClock();
+        try (LmdbEngine engine = Stores.open(dir, clock, "capacity", "2m", "maxValueSize", "4k", "sync", "false",
+                "sweepInterval", "1h")) {
+            byte[] value = new byte[200];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+            for (int i = 0; i < 2500; i++) {
+                engine.set(Key.of("https://example.org/object/" + random.nextInt(1 << 30)), value,
+                        Expiry.afterMillis(1000), 0);
+            }
+            long entries = engine.stats().entries();
+            long evictions = engine.stats().evictions();
+            clock.advanceMillis(2000);
+            engine.sweepExpired();
+            assertThat(engine.stats().evictions()).as("evictions by the sweep").isEqualTo(evictions);
+            assertThat(engine.stats().expirations()).isEqualTo(entries);
+            assertThat(engine.stats().entries()).isZero();
+        }
+    }
+
     @Test
     void secondChanceForLargeValuesNeedsNoRoom() {
         try (LmdbEngine engine = Stores.open(dir, new ManualClock(), "capacity", "32m", "maxValueSize", "4m")) {
