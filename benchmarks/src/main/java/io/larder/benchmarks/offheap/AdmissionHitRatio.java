@@ -3,6 +3,7 @@ package io.larder.benchmarks.offheap;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.larder.benchmarks.Zipf;
+import io.larder.benchmarks.sidebyside.OhcStore;
 import io.larder.engine.offheap.JvmFlags;
 import io.larder.spi.Expiry;
 import io.larder.spi.Key;
@@ -10,7 +11,6 @@ import io.larder.spi.Larder;
 import io.larder.spi.StorageEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.caffinitas.ohc.CacheSerializer;
 import org.caffinitas.ohc.OHCache;
 import org.caffinitas.ohc.OHCacheBuilder;
 
@@ -166,8 +165,8 @@ public final class AdmissionHitRatio {
     }
 
     private static Policy ohc(long capacity) {
-        OHCache<byte[], byte[]> cache = OHCacheBuilder.<byte[], byte[]>newBuilder().keySerializer(BYTES)
-                .valueSerializer(BYTES).capacity(capacity).build();
+        OHCache<byte[], byte[]> cache = OHCacheBuilder.<byte[], byte[]>newBuilder().keySerializer(OhcStore.BYTES)
+                .valueSerializer(OhcStore.BYTES).capacity(capacity).build();
         return new Policy() {
             @Override
             public boolean getOrPut(Key key, byte[] value) {
@@ -189,25 +188,6 @@ public final class AdmissionHitRatio {
             }
         };
     }
-
-    private static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
-        @Override
-        public void serialize(byte[] value, ByteBuffer buf) {
-            buf.put(value);
-        }
-
-        @Override
-        public byte[] deserialize(ByteBuffer buf) {
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        }
-
-        @Override
-        public int serializedSize(byte[] value) {
-            return value.length;
-        }
-    };
 
     private static Policy lru(long capacity) {
         long[] used = {0};

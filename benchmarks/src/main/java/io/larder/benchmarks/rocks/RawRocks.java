@@ -18,18 +18,29 @@ import org.rocksdb.WriteOptions;
  * 10-bit bloom filters, LZ4 with ZSTD at the bottom, 16 KiB blocks, the same write buffer), WAL on
  * without fsync: the baseline the engine is measured against.
  */
-final class RawRocks implements AutoCloseable {
+public final class RawRocks implements AutoCloseable {
 
     static {
         RocksDB.loadLibrary();
     }
 
-    final RocksDB db;
-    final ReadOptions read = new ReadOptions();
-    final WriteOptions write = new WriteOptions();
+    /** The database. */
+    public final RocksDB db;
+    /** Default read options. */
+    public final ReadOptions read = new ReadOptions();
+    /** Write options: WAL on, no fsync. */
+    public final WriteOptions write = new WriteOptions();
     private final List<AutoCloseable> natives = new ArrayList<>();
 
-    RawRocks(Path dir, long blockCache, long writeBuffer) throws RocksDBException {
+    /**
+     * Opens (creating) a store in {@code dir}.
+     *
+     * @param dir the store's directory
+     * @param blockCache bytes of the LRU block cache
+     * @param writeBuffer bytes of the memtable
+     * @throws RocksDBException if RocksDB cannot open it
+     */
+    public RawRocks(Path dir, long blockCache, long writeBuffer) throws RocksDBException {
         LRUCache cache = new LRUCache(blockCache);
         BloomFilter bloom = new BloomFilter(10);
         Options options = new Options().setCreateIfMissing(true).setMaxBackgroundJobs(2)

@@ -16,9 +16,10 @@ import org.caffinitas.ohc.OHCacheBuilder;
  * the data. {@code getDirect} gives in-place reads; {@code addOrReplace} compares the serialized
  * old value.
  */
-final class OhcStore extends Store {
+public final class OhcStore extends Store {
 
-    private static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
+    /** OHC's serializer for byte arrays, as they are (shared with the hit-ratio run). */
+    public static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
         @Override
         public void serialize(byte[] value, ByteBuffer buf) {
             buf.put(value);

@@ -1,14 +1,8 @@
 package io.larder.benchmarks.sidebyside;
 
+import io.larder.benchmarks.rocks.RawRocks;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.CompressionType;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -23,10 +17,6 @@ import org.rocksdb.WriteOptions;
  */
 final class RawRocksStore extends Store {
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private static final class RocksContext extends Context {
         final ByteBuffer key = ByteBuffer.allocateDirect(io.larder.spi.Key.MAX_ENCODED_BYTES);
         final ByteBuffer value;
@@ -37,26 +27,17 @@ final class RawRocksStore extends Store {
         }
     }
 
+    private final RawRocks raw;
     private final RocksDB db;
-    private final ReadOptions read = new ReadOptions();
-    private final WriteOptions write = new WriteOptions();
-    private final List<AutoCloseable> natives = new ArrayList<>();
+    private final ReadOptions read;
+    private final WriteOptions write;
 
     RawRocksStore(Dataset data, Path dir) throws RocksDBException {
         super(data);
-        LRUCache cache = new LRUCache(256L << 20);
-        BloomFilter bloom = new BloomFilter(10);
-        Options options = new Options().setCreateIfMissing(true).setMaxBackgroundJobs(2)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom)
-                        .setBlockSize(16 << 10).setCacheIndexAndFilterBlocks(true)
-                        .setPinL0FilterAndIndexBlocksInCache(true))
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION).setWriteBufferSize(64L << 20)
-                .setMaxWriteBufferNumber(2).setLevelCompactionDynamicLevelBytes(true);
-        natives.add(cache);
-        natives.add(bloom);
-        natives.add(options);
-        db = RocksDB.open(options, dir.resolve("raw-rocksdb").toString());
+        raw = new RawRocks(dir.resolve("raw-rocksdb"), 256L << 20, 64L << 20);
+        db = raw.db;
+        read = raw.read;
+        write = raw.write;
     }
 
     @Override
@@ -110,12 +91,7 @@ final class RawRocksStore extends Store {
     }
 
     @Override
-    void release() throws Exception {
-        db.close();
-        read.close();
-        write.close();
-        for (AutoCloseable c : natives) {
-            c.close();
-        }
+    void release() {
+        raw.close();
     }
 }
