@@ -1,5 +1,6 @@
 package io.larder.benchmarks;
 
+import io.larder.benchmarks.offheap.AdmissionHitRatio;
 import io.larder.benchmarks.report.JmhJson;
 import io.larder.benchmarks.report.Measurement;
 import io.larder.benchmarks.report.RatioChart;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -20,12 +22,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the JMH benchmarks with JMH's own command line, adding to every fork the JVM flags the
  * off-heap engine needs (the build's single list, baked into a resource), and turning Chronicle's
- * analytics off in the forks. Two commands of its own:
+ * analytics off in the forks. Commands of its own:
  * <ul>
  *   <li>{@code quick [--json FILE] [--png FILE]}: every store side by side on a small subset, then
  *       the table of ratios ({@link QuickMode});</li>
- *   <li>{@code ratios FILE.json [--png FILE]}: the table (and chart) of ratios from a JMH JSON
- *       result file of the side-by-side benchmark, such as a full run's {@code -rf json}.</li>
+ *   <li>{@code ratios FILE.json [--where NAME=VALUE[,VALUE...]]... [--png FILE]}: the table (and
+ *       chart) of ratios from a JMH JSON result file of the side-by-side benchmark, such as a full
+ *       run's {@code -rf json}, kept to the results whose operation, store, {@code threads} or parameter
+ *       matches every filter;</li>
+ *   <li>{@code hit-ratio [requests] [keys] [budgetBytes]}: {@link AdmissionHitRatio} in a child JVM
+ *       given the flags.</li>
  * </ul>
  */
 public final class BenchmarkMain {
@@ -42,6 +48,9 @@ public final class BenchmarkMain {
             ratios(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("hit-ratio")) {
+            System.exit(runWithForkFlags(AdmissionHitRatio.class, Arrays.copyOfRange(args, 1, args.length)));
+        }
         CommandLineOptions commandLine = new CommandLineOptions(args);
         if (commandLine.shouldHelp() || commandLine.shouldList() || commandLine.shouldListWithParams()
                 || commandLine.shouldListProfilers() || commandLine.shouldListResultFormats()) {
@@ -55,15 +64,70 @@ public final class BenchmarkMain {
         new Runner(options).run();
     }
 
+    /**
+     * Runs a main class in a child JVM with {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch} and the fork
+     * flags, its output passed through; the child's exit status.
+     */
+    private static int runWithForkFlags(Class<?> main, String[] args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"));
+        command.addAll(Arrays.asList(forkFlags()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+
     private static void ratios(String[] args) throws IOException {
-        if (!(args.length == 1 || args.length == 3 && args[1].equals("--png"))) {
-            throw new IllegalArgumentException("ratios takes FILE.json [--png FILE], got " + Arrays.toString(args));
+        String usage = "ratios takes FILE.json [--where NAME=VALUE[,VALUE...]]... [--png FILE]";
+        if (args.length == 0 || args[0].startsWith("--")) {
+            throw new IllegalArgumentException(usage + ", got " + Arrays.toString(args));
         }
         List<Measurement> measurements = JmhJson.read(Path.of(args[0]));
-        System.out.print(RatioTable.format(measurements));
-        if (args.length == 3) {
-            RatioChart.write(measurements, Path.of(args[2]));
+        Path png = null;
+        for (int i = 1; i < args.length; i += 2) {
+            if (i + 1 == args.length) {
+                throw new IllegalArgumentException(usage + ": " + args[i] + " needs a value");
+            }
+            switch (args[i]) {
+                case "--png":
+                    png = Path.of(args[i + 1]);
+                    break;
+                case "--where":
+                    measurements = where(measurements, args[i + 1]);
+                    break;
+                default:
+                    throw new IllegalArgumentException(usage + ": unknown option " + args[i]);
+            }
         }
+        if (measurements.isEmpty()) {
+            throw new IllegalArgumentException("no side-by-side results in " + args[0] + " match the --where filters");
+        }
+        System.out.print(RatioTable.format(measurements));
+        if (png != null) {
+            RatioChart.write(measurements, png);
+        }
+    }
+
+    /**
+     * The measurements whose operation, store, thread count or parameter {@code NAME} is one of the
+     * values; {@code operation}, {@code store} and {@code threads} name the first three.
+     */
+    static List<Measurement> where(List<Measurement> measurements, String filter) {
+        int eq = filter.indexOf('=');
+        if (eq <= 0 || eq == filter.length() - 1) {
+            throw new IllegalArgumentException("--where takes NAME=VALUE[,VALUE...], got '" + filter + "'");
+        }
+        String name = filter.substring(0, eq);
+        List<String> values = Arrays.asList(filter.substring(eq + 1).split(","));
+        List<Measurement> kept = new ArrayList<>();
+        for (Measurement m : measurements) {
+            String value = name.equals("operation") ? m.operation() : name.equals("store") ? m.store()
+                    : name.equals("threads") ? String.valueOf(m.threads()) : m.params().get(name);
+            if (values.contains(value)) {
+                kept.add(m);
+            }
+        }
+        return kept;
     }
 
     /**

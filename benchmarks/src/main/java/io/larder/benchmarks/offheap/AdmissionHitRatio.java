@@ -34,8 +34,8 @@ import org.caffinitas.ohc.OHCacheBuilder;
  * size, so it gets the budget / 0.6; {@code rocksdb} charges 64 bytes more per entry than
  * {@code offheap} for its index rows; OHC counts its own entry headers.
  *
- * <p>Run with the Chronicle flags: {@code java $FLAGS -cp benchmarks/target/benchmarks.jar
- * io.larder.benchmarks.offheap.AdmissionHitRatio [requests] [keys] [capacityBytes]}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar hit-ratio [requests] [keys] [capacityBytes]},
+ * which starts it in a JVM given the Chronicle flags.
  */
 public final class AdmissionHitRatio {
 

@@ -63,9 +63,16 @@ public final class JmhJson {
                 }
             });
             Map<?, ?> primary = (Map<?, ?>) result.get("primaryMetric");
+            Map<?, ?> secondary = (Map<?, ?>) result.get("secondaryMetrics");
+            Map<?, ?> allocation = null;
+            if (secondary != null) {
+                Object metric = secondary.get(Measurement.ALLOCATION_METRIC);
+                allocation = (Map<?, ?>) (metric != null ? metric : secondary.get(Measurement.OLD_ALLOCATION_METRIC));
+            }
             out.add(new Measurement(benchmark.substring(benchmark.lastIndexOf('.') + 1), (String) params.get("store"),
                     others, ((Number) result.get("threads")).intValue(), number(primary.get("score")),
-                    number(primary.get("scoreError")), (String) primary.get("scoreUnit")));
+                    number(primary.get("scoreError")), (String) primary.get("scoreUnit"),
+                    allocation == null ? Double.NaN : number(allocation.get("score"))));
         }
         return out;
     }

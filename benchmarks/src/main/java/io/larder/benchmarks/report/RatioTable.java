@@ -110,10 +110,15 @@ public final class RatioTable {
     /** The table as text, one block per case. */
     public static String format(List<Measurement> measurements) {
         StringBuilder out = new StringBuilder();
-        out.append("Scores with JMH's error (99.9%); ratios: engine / store, errors combined.\n");
+        out.append("Scores with JMH's error (99.9%); B/op: bytes allocated per operation (-prof gc);"
+                + " ratios: engine / store, errors combined.\n");
         rows(measurements).forEach((label, rows) -> {
             out.append('\n').append(label).append("  [").append(rows.get(0).measurement().unit()).append("]\n");
+            boolean allocation = rows.stream().anyMatch(r -> !Double.isNaN(r.measurement().bytesPerOp()));
             StringBuilder heading = new StringBuilder(String.format(Locale.ROOT, "  %-14s %20s", "store", "score"));
+            if (allocation) {
+                heading.append(String.format(Locale.ROOT, " %9s", "B/op"));
+            }
             for (Against a : Against.values()) {
                 heading.append(String.format(Locale.ROOT, " %16s", a.heading));
             }
@@ -123,6 +128,10 @@ public final class RatioTable {
                 String score = Double.isNaN(m.error()) ? String.format(Locale.ROOT, "%.3f ± ?", m.score())
                         : String.format(Locale.ROOT, "%.3f ± %.3f", m.score(), m.error());
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-14s %20s", m.store(), score));
+                if (allocation) {
+                    line.append(Double.isNaN(m.bytesPerOp()) ? String.format(Locale.ROOT, " %9s", "?")
+                            : String.format(Locale.ROOT, " %9.0f", m.bytesPerOp()));
+                }
                 for (Against a : Against.values()) {
                     Ratio r = row.ratios().get(a);
                     line.append(String.format(Locale.ROOT, " %16s", r == null ? "" : r.format()));

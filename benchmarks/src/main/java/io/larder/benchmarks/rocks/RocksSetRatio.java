@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * load of a shared machine weighs on both sides alike: prints each round's ratio and the median,
  * also by the calling threads' CPU time per op (what a busy machine disturbs least; it leaves out
  * RocksDB's background flushes and compactions, and time spent waiting).
- * The JMH benchmark ({@link RocksVersusRawBenchmark}) runs the two sides minutes apart, which on a
+ * The JMH side-by-side benchmark runs the two sides in separate forks minutes apart, which on a
  * busy machine swings a ratio by 2x.
  *
  * <p>Arguments: value size, threads, rounds, round millis, [options for the engine URI, e.g.

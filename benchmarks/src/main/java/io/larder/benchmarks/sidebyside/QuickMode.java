@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -98,8 +99,9 @@ public final class QuickMode {
                 others.put(key, params.getParam(key));
             }
         }
+        Result<?> allocation = r.getSecondaryResults().get(Measurement.ALLOCATION_METRIC);
         return new Measurement(benchmark.substring(benchmark.lastIndexOf('.') + 1), params.getParam("store"), others,
                 params.getThreads(), r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
-                r.getPrimaryResult().getScoreUnit());
+                r.getPrimaryResult().getScoreUnit(), allocation == null ? Double.NaN : allocation.getScore());
     }
 }

@@ -267,7 +267,8 @@ public class SideBySideBenchmark {
         return store.copyValue(c, key);
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** Deletes a directory and everything under it; nothing when it is null or gone. */
+    public static void deleteTree(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;
         }

@@ -33,6 +33,40 @@ public final class Stores {
     }
 
     /**
+     * The URI that opens the named engine sized for {@code data} with room to spare, so nothing is
+     * evicted: capacity twice what the entries take plus 64 MiB; for {@code lmdb} a sparse map with
+     * room for overflow pages and {@code sync=false}; for {@code rocksdb} a 256 MiB block cache and a
+     * 64 MiB write buffer.
+     *
+     * @param name one of {@link #ENGINES}
+     * @param data what the store will hold
+     * @param dir an empty directory for file engines
+     * @param options more URI options ({@code name=value} joined by {@code &}), or empty
+     * @throws IllegalArgumentException if the name is not one of {@link #ENGINES}
+     */
+    public static String engineUri(String name, Dataset data, Path dir, String options) {
+        long capacity = data.capacityBytes();
+        String uri;
+        switch (name) {
+            case "heap":
+                uri = "heap:?capacity=" + capacity;
+                break;
+            case "offheap":
+                uri = "offheap:?capacity=" + capacity + "&averageValueSize=" + data.valueSize + "&averageKeySize=40";
+                break;
+            case "lmdb":
+                uri = "lmdb:" + dir.resolve("lmdb") + "?capacity=" + data.lmdbMapBytes() + "&sync=false";
+                break;
+            case "rocksdb":
+                uri = "rocksdb:" + dir.resolve("rocksdb") + "?capacity=" + capacity + "&blockCache=256m&writeBuffer=64m";
+                break;
+            default:
+                throw new IllegalArgumentException("not a Larder engine: '" + name + "'; engines: " + ENGINES);
+        }
+        return options.isEmpty() ? uri : uri + "&" + options;
+    }
+
+    /**
      * Opens the named store, empty.
      *
      * @throws IllegalArgumentException if the name is none of {@link #ENGINES}, {@link #RAW}, {@link #PEERS}

@@ -27,7 +27,7 @@ class RatioChartTest {
 
     @Test
     void refusesResultsWithNoEngineRatio(@TempDir Path dir) {
-        List<Measurement> onlyPeers = List.of(new Measurement("get", "ohc", java.util.Map.of(), 1, 2.0, 0.1, "ops/us"));
+        List<Measurement> onlyPeers = List.of(new Measurement("get", "ohc", java.util.Map.of(), 1, 2.0, 0.1, "ops/us", Double.NaN));
 
         assertThatThrownBy(() -> RatioChart.write(onlyPeers, dir.resolve("none.png")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no engine ratios");

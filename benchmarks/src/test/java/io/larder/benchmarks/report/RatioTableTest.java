@@ -29,6 +29,10 @@ class RatioTableTest {
         assertThat(first.params()).containsOnlyKeys("distribution", "maxEntries", "valueSize");
         assertThat(first.caseLabel()).isEqualTo("get distribution=uniform maxEntries=20000 valueSize=100 threads=1");
         assertThat(all.get(3).error()).isNaN();
+        assertThat(first.bytesPerOp()).as("-prof gc's allocation per operation").isEqualTo(184.0);
+        assertThat(all.get(1).bytesPerOp()).as("no allocation measured").isNaN();
+        assertThat(all.stream().filter(m -> m.store().equals("heap")).findFirst().orElseThrow().bytesPerOp())
+                .as("the name before JMH 1.37, with its middle dot").isEqualTo(0.02);
     }
 
     @Test
@@ -70,8 +74,10 @@ class RatioTableTest {
         String text = RatioTable.format(fixture());
 
         assertThat(text).contains("get distribution=uniform maxEntries=20000 valueSize=100 threads=1  [ops/us]");
-        assertThat(text).containsPattern("offheap +2\\.000 ± 0\\.200 +0\\.50 ± 0\\.07 +0\\.80 ± 0\\.08 +0\\.10 ± \\?");
-        assertThat(text).containsPattern("caffeine +20\\.000 ± \\?");
+        assertThat(text).containsPattern("offheap +2\\.000 ± 0\\.200 +184 +0\\.50 ± 0\\.07 +0\\.80 ± 0\\.08 +0\\.10 ± \\?");
+        assertThat(text).containsPattern("caffeine +20\\.000 ± \\? +\\?\n");
+        assertThat(text).as("a case with no allocation measured has no B/op column")
+                .containsPattern("valueSize=100 threads=2  \\[ops/us\\]\n +store +score +/ raw");
     }
 
     @Test

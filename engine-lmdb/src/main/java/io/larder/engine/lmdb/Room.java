@@ -54,6 +54,16 @@ final class Room {
     private final long mapPages;
     private final long highPages;
     private final long lowPages;
+    /**
+     * Pages this process's writes may still add before the next look at the trees' size. Counting
+     * the pages asks LMDB for every database's statistics, which through lmdbjava allocates a struct
+     * per database: most of what a write allocated. A look that finds the trees below the high mark
+     * grants half the pages left (other processes write into the same map), capped; each write then
+     * spends its record's pages and {@value #WRITE_SLACK_PAGES} more.
+     */
+    private long unmeasuredPages;
+    /** Most pages one look grants, so a look happens at least every few hundred writes. */
+    static final long MAX_UNMEASURED_PAGES = 4_096;
 
     Room(Databases db, EntryStore store, VersionCounter versions, long capacity) {
         this.db = db;
@@ -73,9 +83,16 @@ final class Room {
      * entry a write adds.
      */
     void makeRoom(Txn<ByteBuffer> txn, long now) {
-        if (db.treePages(txn) <= highPages) {
+        unmeasuredPages -= (long) store.lastRecordSize() / db.pageSize + 1 + WRITE_SLACK_PAGES;
+        if (unmeasuredPages > 0) {
             return;
         }
+        long pages = db.treePages(txn);
+        if (pages <= highPages) {
+            unmeasuredPages = Math.min(MAX_UNMEASURED_PAGES, (highPages - pages) / 2);
+            return;
+        }
+        unmeasuredPages = 0;
         store.sweep(txn, now, SWEEP_IN_WRITE);
         long first = store.evictedSoFar();
         for (int step = 0; step < STEPS_IN_WRITE && store.evictedSoFar() - first < EVICT_IN_WRITE

@@ -234,7 +234,7 @@ final class EntryCodec {
     }
 
     /** {@code copyValue}'s copy: straight from the map into {@code dst} when it fits; the value's length. */
-    static Integer copyValue(RandomDataInput in, long offset, long storedLength, ByteBuffer dst) {
+    static int copyValue(RandomDataInput in, long offset, long storedLength, ByteBuffer dst) {
         int headerLength = checkHeader(in, offset, storedLength);
         int length = (int) (storedLength - headerLength);
         if (length <= dst.remaining()) {

@@ -210,8 +210,7 @@ public final class OffHeapEngine implements StorageEngine {
         Checks.destination(dst);
         gate.enter();
         try {
-            Object length = reads.lookup(key, dst);
-            return length == null ? -1 : (Integer) length;
+            return reads.copyValue(key, dst);
         } finally {
             gate.exit();
         }

@@ -9,15 +9,22 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.hash.serialization.SizedReader;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
- * Reads: {@code get}, {@code read} and {@code copyValue} through Chronicle's optimised
- * {@code getUsing} path (one read lock, no query-context staging). Chronicle calls {@link
- * #valueReader()} on the stored bytes under the segment's read lock; it checks expiry, stamps the
- * hit and there runs the caller's reader, copies into the caller's buffer, or builds the entry,
- * leaving the result in the thread's {@link Scratch}. Reads never change the store's entries: an
+ * Reads: {@code get}, {@code read} and {@code copyValue} through a query context under the
+ * segment's read lock, the key in the thread's native key buffer ({@link Scratch#readKey}), so a
+ * read allocates nothing of its own: Chronicle wraps a {@code byte[]} key in new objects for every
+ * query (about 190 bytes a read, measured with {@code -prof gc}). There the stored bytes are
+ * checked for expiry, the hit stamped and the caller's reader run, the value copied into the
+ * caller's buffer, or the entry built, the result left in the thread's {@link Scratch}. A read
+ * nested in a reader, or of a key too long for the buffer, goes through {@code getUsing} and
+ * {@link #valueReader()}, which do the same. Reads never change the store's entries: an
  * expired entry, a lease placeholder and an entry hidden by a tag invalidation are misses, left for
  * the sweeper (or a write) to reclaim.
  *
@@ -71,11 +78,27 @@ final class ReadPath {
         Object outerResult = s.result;
         s.reader = reader;
         s.result = null;
+        s.readDepth++;
         try {
             if (admission != null) {
                 admission.record(k, k.length);
             }
-            byte[] outcome = map.getUsing(k, null);
+            BytesStore<?, ?> nativeKey = s.readKey(k);
+            byte[] outcome;
+            if (nativeKey == null) {
+                outcome = map.getUsing(k, null);
+            } else {
+                try (ExternalMapQueryContext<byte[], byte[], ?> q = map.queryContext(nativeKey, 0, k.length)) {
+                    q.readLock().lock();
+                    MapEntry<byte[], byte[]> e = q.entry();
+                    if (e == null) {
+                        outcome = null;
+                    } else {
+                        Data<byte[]> v = e.value();
+                        outcome = valueReader.visit(v.bytes(), v.offset(), v.size());
+                    }
+                }
+            }
             if (outcome == HIT) {
                 counters.hits.increment();
                 return s.result;
@@ -83,9 +106,19 @@ final class ReadPath {
             counters.misses.increment();
             return null;
         } finally {
+            s.readDepth--;
             s.reader = outerReader;
             s.result = outerResult;
         }
+    }
+
+    /**
+     * {@code copyValue}: the value's length, or -1 when there is no live entry; the length is left
+     * in the thread's scratch rather than boxed.
+     */
+    int copyValue(Key key, ByteBuffer dst) {
+        Scratch s = Scratch.get();
+        return lookup(key, dst) == null ? -1 : s.copiedLength;
     }
 
     /**
@@ -96,14 +129,23 @@ final class ReadPath {
     private final class HitReader implements SizedReader<byte[]> {
         @Override
         public byte[] read(Bytes<?> in, long size, byte[] using) {
-            Scratch s = Scratch.get();
             long offset = in.readPosition();
             // The Bytes checks every access against its limits; its store (the tier's native memory,
             // same offsets) does not, so check the entry once and read the store.
             BytesStore<?, ?> store = in.bytesStore();
-            if (size < EntryHeader.LENGTH || offset + size > in.readLimit() || store == null) {
+            if (offset + size > in.readLimit() || store == null) {
                 throw new LarderException("stored entry of " + size + " bytes at " + offset + " is out of bounds");
             }
+            return visit(store, offset, size);
+        }
+
+        /** The stored entry of {@code size} bytes at {@code offset}, under the segment's read lock. */
+        byte[] visit(RandomDataInput store, long offset, long size) {
+            if (size < EntryHeader.LENGTH) {
+                throw new LarderException("stored entry of " + size + " bytes at " + offset + " is shorter than its"
+                        + " header");
+            }
+            Scratch s = Scratch.get();
             long expiresAt = EntryCodec.expiresAt(store, offset);
             long now = clock.millis();
             if (expiresAt != 0 && !Expiry.isLive(expiresAt, now)) {
@@ -127,11 +169,12 @@ final class ReadPath {
             if (reader == null) {
                 s.result = EntryCodec.toEntry(store, offset, size, now, tags, tagState);
             } else if (reader instanceof ByteBuffer) {
-                s.result = EntryCodec.copyValue(store, offset, size, (ByteBuffer) reader);
+                s.copiedLength = EntryCodec.copyValue(store, offset, size, (ByteBuffer) reader);
+                s.result = HIT;
             } else {
                 s.result = ((EntryReader<?>) reader).read(s.view(store, offset, size, stats, now, tags, tagState));
             }
-            EntryCodec.stampHit(store, offset, stats, counters.tick(), now);
+            EntryCodec.stampHit(EntryCodec.writable(store), offset, stats, counters.tick(), now);
             return HIT;
         }
     }

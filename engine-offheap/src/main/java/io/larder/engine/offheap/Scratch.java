@@ -51,11 +51,22 @@ final class Scratch {
     private final View view = new View();
     private final byte[][] keysByLength = new byte[EXACT_KEY_LIMIT + 1][];
     /**
+     * The key of a top-level read, copied into native memory so Chronicle takes it as it is: a
+     * {@code byte[]} key is wrapped anew for every query. Direct, so it goes with its thread.
+     */
+    private final BytesStore<?, ?> readKey = BytesStore.wrap(ByteBuffer.allocateDirect(EXACT_KEY_LIMIT));
+    /** The key of a {@code set}, which runs no caller's code while its query context is open. */
+    private final BytesStore<?, ?> setKey = BytesStore.wrap(ByteBuffer.allocateDirect(EXACT_KEY_LIMIT));
+    /** Reads in progress on this thread: above 1, a reader has called the engine again. */
+    int readDepth;
+    /**
      * The read in progress on this thread (see {@link ReadPath}): an {@code EntryReader}, the
      * {@link ByteBuffer} of a {@code copyValue}, or null for {@code get}.
      */
     Object reader;
     Object result;
+    /** The length a {@code copyValue} read found, when {@link #result} says it hit. */
+    int copiedLength;
 
     private Scratch() {
     }
@@ -91,6 +102,30 @@ final class Scratch {
         }
         key.copyEncodedTo(k, 0);
         return k;
+    }
+
+    /**
+     * {@code key}'s encoded bytes (those {@link #exactKey} returned) in this thread's native key
+     * buffer, or null when they do not fit or the buffer is in use by an outer read.
+     */
+    BytesStore<?, ?> readKey(byte[] encoded) {
+        if (readDepth > 1 || encoded.length > EXACT_KEY_LIMIT) {
+            return null;
+        }
+        readKey.write(0, encoded, 0, encoded.length);
+        return readKey;
+    }
+
+    /**
+     * {@code key}'s encoded bytes in this thread's native buffer for a {@code set}, or null when they
+     * do not fit.
+     */
+    BytesStore<?, ?> setKey(byte[] encoded) {
+        if (encoded.length > EXACT_KEY_LIMIT) {
+            return null;
+        }
+        setKey.write(0, encoded, 0, encoded.length);
+        return setKey;
     }
 
     /** This thread's array for a key met while iterating, at least {@code length} bytes long. */

@@ -14,6 +14,7 @@ import io.larder.spi.Variant;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -54,12 +55,15 @@ final class WritePath {
         if (admission != null) {
             admission.record(k, keyLength);
         }
+        // Chronicle wraps a byte[] key anew for every query; a key in native memory it takes as is
+        BytesStore<?, ?> nativeKey = s.setKey(k);
         for (int fullRetries = 0; ; ) {
             long now = clock.millis();
             long expiresAt = expiry.expiresAt(now);
             int segment;
             long needChunks;
-            try (ExternalMapQueryContext<byte[], byte[], ?> c = store.map.queryContext(k)) {
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = nativeKey == null ? store.map.queryContext(k)
+                    : store.map.queryContext(nativeKey, 0, keyLength)) {
                 c.updateLock().lock();
                 segment = c.segmentIndex();
                 MapEntry<byte[], byte[]> e = c.entry();
