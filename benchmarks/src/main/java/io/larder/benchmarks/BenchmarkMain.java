@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *       run's {@code -rf json}, kept to the results whose operation, store, {@code threads} or parameter
  *       matches every filter;</li>
  *   <li>{@code hit-ratio [requests] [keys] [budgetBytes]}: {@link AdmissionHitRatio} in a child JVM
- *       given the flags.</li>
+ *       ({@link ChildJvm}) given the flags.</li>
  * </ul>
  */
 public final class BenchmarkMain {
@@ -49,7 +49,8 @@ public final class BenchmarkMain {
             return;
         }
         if (args.length > 0 && args[0].equals("hit-ratio")) {
-            System.exit(runWithForkFlags(AdmissionHitRatio.class, Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(ChildJvm.runInheritingIo(AdmissionHitRatio.class,
+                    List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"), Arrays.copyOfRange(args, 1, args.length)));
         }
         CommandLineOptions commandLine = new CommandLineOptions(args);
         if (commandLine.shouldHelp() || commandLine.shouldList() || commandLine.shouldListWithParams()
@@ -62,19 +63,6 @@ public final class BenchmarkMain {
                 .jvmArgsAppend(forkFlags())
                 .build();
         new Runner(options).run();
-    }
-
-    /**
-     * Runs a main class in a child JVM with {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch} and the fork
-     * flags, its output passed through; the child's exit status.
-     */
-    private static int runWithForkFlags(Class<?> main, String[] args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"));
-        command.addAll(Arrays.asList(forkFlags()));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(Arrays.asList(args));
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     private static void ratios(String[] args) throws IOException {

@@ -1,6 +1,6 @@
 package io.larder.benchmarks.engines;
 
-import io.larder.benchmarks.BenchmarkMain;
+import io.larder.benchmarks.ChildJvm;
 import io.larder.benchmarks.sidebyside.Dataset;
 import io.larder.benchmarks.sidebyside.SideBySideBenchmark;
 import io.larder.benchmarks.sidebyside.Stores;
@@ -11,7 +11,6 @@ import io.larder.spi.StorageEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,19 +44,14 @@ public final class SweeperIdleCost {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         List<String> stores = new ArrayList<>(List.of("none"));
         stores.addAll(args.length > 2 ? Arrays.asList(args[2].split(",")) : Stores.ENGINES);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.printf(Locale.ROOT, "%,d entries of 100 bytes expiring in an hour, idle for %d s; CPU per second"
                 + " of idle time%n", entries, seconds);
         System.out.printf(Locale.ROOT, "%-10s %16s %18s%n", "engine", "process ms/s", "larder-* threads ms/s");
         for (String store : stores) {
-            List<String> command = new ArrayList<>(List.of(java, "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"));
-            command.addAll(Arrays.asList(BenchmarkMain.forkFlags()));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), SweeperIdleCost.class.getName(),
-                    "--one", store, String.valueOf(entries), String.valueOf(seconds)));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            int status = child.waitFor();
-            System.out.println(status == 0 ? out : String.format("%-10s FAILED (exit %d): %s", store, status, out));
+            ChildJvm.Result child = ChildJvm.run(SweeperIdleCost.class, List.of("-Xms2g", "-Xmx2g",
+                    "-XX:+AlwaysPreTouch"), "--one", store, String.valueOf(entries), String.valueOf(seconds));
+            System.out.println(child.status() == 0 ? child.output()
+                    : String.format("%-10s FAILED (exit %d): %s", store, child.status(), child.output()));
         }
     }
 

@@ -1,9 +1,8 @@
 package io.larder.benchmarks.sidebyside;
 
-import io.larder.benchmarks.BenchmarkMain;
+import io.larder.benchmarks.ChildJvm;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,20 +40,15 @@ public final class MemoryPerEntry {
         if (args.length > 2) {
             stores = Arrays.asList(args[2].split(","));
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.printf("%d-byte values, %,d entries; bytes per entry beyond encoded key and value%n", valueSize,
                 entries);
         System.out.printf("%-14s %12s %12s %12s%n", "store", "heap", "native+rss", "total");
         for (String store : stores) {
-            List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
-                    "--add-opens=java.base/java.nio=ALL-UNNAMED"));
-            command.addAll(Arrays.asList(BenchmarkMain.forkFlags()));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryPerEntry.class.getName(),
-                    "--one", store, String.valueOf(valueSize), String.valueOf(entries)));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            int status = child.waitFor();
-            System.out.println(status == 0 ? out : String.format("%-14s FAILED (exit %d): %s", store, status, out));
+            ChildJvm.Result child = ChildJvm.run(MemoryPerEntry.class, List.of("-Xms1g", "-Xmx1g",
+                    "-XX:+AlwaysPreTouch", "--add-opens=java.base/java.nio=ALL-UNNAMED"), "--one", store,
+                    String.valueOf(valueSize), String.valueOf(entries));
+            System.out.println(child.status() == 0 ? child.output()
+                    : String.format("%-14s FAILED (exit %d): %s", store, child.status(), child.output()));
         }
     }
 
